@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { AuthenticationError, type Authenticator } from '../auth/authenticator.ts'
+import { Errors, NeutronError } from '../domain/errors.ts'
+import type { AppServices } from '../services/app-services.ts'
+import type { RequestContext } from '../services/request-context.ts'
+import { toJson } from './json.ts'
+import { registerAvailabilityRoutes } from './routes/availability-routes.ts'
+import { registerInfoRoutes } from './routes/info-routes.ts'
+import { registerNetworkingRoutes } from './routes/networking-routes.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext | undefined
+  }
+}
+
+export interface AppOptions {
+  readonly services: AppServices
+  readonly authenticator: Authenticator
+  /** A pino logger, or nothing to log nothing. */
+  readonly logger?: FastifyBaseLogger | false
+  /** Extra routes (health, metrics, dashboard) registered by the server. */
+  readonly extend?: (app: FastifyInstance) => void | Promise<void>
+}
+
+/** Paths anyone may read without credentials (version discovery, probes, the dashboard). */
+const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/dashboard(\/|$)/]
+
+function errorBody(e: NeutronError): { NeutronError: { type: string; message: string; detail: string } } {
+  return { NeutronError: { type: e.type, message: e.message, detail: '' } }
+}
+
+/** The Neutron v2.0 API as a Fastify app (not listening: `inject()` it or `listen()` it). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger === undefined || options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 16 * 1024 * 1024,
+    genReqId: () => `req-${randomUUID()}`,
+    logController: new LogController({ disableRequestLogging: true }),
+  })
+  app.decorateRequest('ctx', undefined)
+  app.setReplySerializer((payload) => toJson(payload))
+
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
+    const body = typeof text === 'string' ? text : text.toString('utf8')
+    if (body.trim() === '') {
+      done(null, undefined)
+      return
+    }
+    try {
+      done(null, JSON.parse(body))
+    } catch {
+      done(Errors.badRequest('Body contains invalid data'), undefined)
+    }
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-openstack-request-id', request.id)
+    const path = request.url.split('?')[0] ?? ''
+    if (PUBLIC.some((p) => p.test(path))) return
+    request.ctx = await options.authenticator.authenticate(request.headers)
+  })
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    if (error instanceof NeutronError) {
+      if (error.status >= 500) request.log.warn({ err: error }, error.message)
+      return reply.code(error.status).type('application/json').send(errorBody(error))
+    }
+    if (error instanceof AuthenticationError) {
+      return reply
+        .code(401)
+        .type('application/json')
+        .send({ error: { code: 401, title: 'Unauthorized', message: error.message } })
+    }
+    const status = (error as { statusCode?: unknown }).statusCode
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const e =
+        status === 413
+          ? Errors.badRequest('Request body too large')
+          : status === 415
+            ? Errors.badRequest('Unsupported content type')
+            : Errors.badRequest((error as Error).message)
+      return reply.code(e.status).type('application/json').send(errorBody(e))
+    }
+    request.log.error({ err: error }, 'unexpected error')
+    return reply
+      .code(500)
+      .type('application/json')
+      .send(errorBody(new NeutronError('HTTPInternalServerError', 500, 'Request Failed: internal server error while processing your request.')))
+  })
+
+  app.setNotFoundHandler((_request, reply) => {
+    const e = Errors.notFound()
+    return reply.code(404).type('application/json').send(errorBody(e))
+  })
+
+  registerInfoRoutes(app)
+  registerNetworkingRoutes(app, options.services)
+  registerAvailabilityRoutes(app, options.services.availability)
+  await options.extend?.(app)
+  return app
+}

@@ -1,0 +1,66 @@
+import type { FixedIpInput } from '../../services/fixed-ip-plan.ts'
+import type { PortCreate, PortUpdate } from '../../services/port-service.ts'
+import { attr, parseItem, readOnlyAttr, type AttrMap } from '../body.ts'
+import {
+  checkKeys,
+  toBoolean,
+  toDict,
+  toIpAddress,
+  toList,
+  toMacAddress,
+  toStringList,
+  toStringValue,
+  toUuid,
+} from '../validators.ts'
+
+function fixedIps(v: unknown): FixedIpInput[] {
+  return toList(v).map((item) => {
+    const fixed = toDict(item)
+    checkKeys(fixed, ['subnet_id', 'ip_address'], [])
+    return {
+      ...(fixed.subnet_id === undefined ? {} : { subnet_id: toUuid(fixed.subnet_id) }),
+      ...(fixed.ip_address === undefined ? {} : { ip_address: toIpAddress(fixed.ip_address) }),
+    }
+  })
+}
+
+const emptyList = (v: unknown): unknown[] => toList(v)
+
+export const PORT_ATTRIBUTES = {
+  id: readOnlyAttr(),
+  name: attr(true, true, toStringValue),
+  description: attr(true, true, toStringValue),
+  network_id: attr(true, false, toUuid, true),
+  admin_state_up: attr(true, true, toBoolean),
+  mac_address: attr(true, true, toMacAddress),
+  fixed_ips: attr(true, true, fixedIps),
+  device_id: attr(true, true, toStringValue),
+  device_owner: attr(true, true, toStringValue),
+  tenant_id: attr(true, false, toStringValue),
+  project_id: attr(true, false, toStringValue),
+  port_security_enabled: attr(true, true, toBoolean),
+  security_groups: attr(true, true, toStringList),
+  allowed_address_pairs: attr(true, true, emptyList),
+  extra_dhcp_opts: attr(true, true, emptyList),
+  dns_name: attr(true, true, toStringValue),
+  'binding:host_id': attr(true, true, toStringValue),
+  'binding:vnic_type': attr(true, true, toStringValue),
+  'binding:profile': attr(true, true, toDict),
+  status: readOnlyAttr(),
+  'binding:vif_type': readOnlyAttr(),
+  'binding:vif_details': readOnlyAttr(),
+  tags: readOnlyAttr(),
+  created_at: readOnlyAttr(),
+  updated_at: readOnlyAttr(),
+  revision_number: readOnlyAttr(),
+} satisfies AttrMap
+
+export function portCreate(item: Record<string, unknown>): PortCreate {
+  const { network_id, security_groups: _sg, allowed_address_pairs: _aap, extra_dhcp_opts: _edo, ...rest } = parseItem(PORT_ATTRIBUTES, item, 'POST')
+  return { ...rest, network_id: network_id ?? '' }
+}
+
+export function portUpdate(item: Record<string, unknown>): PortUpdate {
+  const { security_groups: _sg, allowed_address_pairs: _aap, extra_dhcp_opts: _edo, ...rest } = parseItem(PORT_ATTRIBUTES, item, 'PUT')
+  return rest
+}

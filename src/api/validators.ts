@@ -1,0 +1,141 @@
+import { formatCidr, hasHostBits, parseCidrText, toCidr, type Cidr } from '../domain/cidr.ts'
+import { Errors } from '../domain/errors.ts'
+import { formatIp, parseIp, parseIpv4, type IpAddress } from '../domain/ip-address.ts'
+import { formatMac, isAssignableMac, parseMac } from '../domain/mac-address.ts'
+
+/**
+ * neutron-lib's attribute validators and converters, with its messages. Each returns the
+ * converted value or throws {@link InvalidValue} with the reason Neutron gives; the body parser
+ * wraps it as "Invalid input for <attribute>. Reason: <reason>."
+ */
+export class InvalidValue extends Error {}
+
+const fail = (reason: string): never => {
+  throw new InvalidValue(reason)
+}
+
+const repr = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v))
+
+export function toStringValue(value: unknown, maxLength = 255): string {
+  if (typeof value !== 'string') return fail(`${repr(value)} is not a valid string`)
+  if (value.length > maxLength) return fail(`'${value}' exceeds maximum length of ${maxLength}`)
+  return value
+}
+
+export function toBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value
+  if (value === 0 || value === 1) return value === 1
+  if (typeof value === 'string') {
+    const v = value.toLowerCase()
+    if (v === 'true' || v === '1') return true
+    if (v === 'false' || v === '0') return false
+  }
+  return fail(`${repr(value)} cannot be converted to boolean`)
+}
+
+export function toInteger(value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value)) return value
+  if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim())) return Number.parseInt(value, 10)
+  return fail(`${repr(value)} is not an integer`)
+}
+
+export function toChoice<const C extends string | number>(value: unknown, choices: readonly C[]): C {
+  const found = choices.find((c) => c === value)
+  if (found === undefined) return fail(`${typeof value === 'string' ? value : repr(value)} is not in valid_values`)
+  return found
+}
+
+const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/
+
+export function toUuid(value: unknown): string {
+  if (typeof value !== 'string' || !UUID.test(value)) return fail(`${repr(value)} is not a valid UUID`)
+  return value
+}
+
+/**
+ * An IP address as neutron-lib validates it: IPv4 octets with leading zeros are refused with
+ * the decimal form recommended (never read as octal or silently as decimal); IPv6 in any valid
+ * text form is accepted and becomes canonical.
+ */
+export function toIpAddress(value: unknown): IpAddress {
+  if (typeof value !== 'string') return fail(`${repr(value)} is not a valid IP address`)
+  const ip = parseIp(value)
+  if (ip !== undefined) return ip
+  if (!value.includes(':')) {
+    const lenient = parseIpv4(value, true)
+    if (lenient !== undefined) {
+      return fail(`'${value}' is not an accepted IP address, '${formatIp(lenient)}' is recommended`)
+    }
+  }
+  return fail(`'${value}' is not a valid IP address`)
+}
+
+export function toMacAddress(value: unknown): string {
+  const mac = typeof value === 'string' ? parseMac(value) : undefined
+  if (mac === undefined || !isAssignableMac(mac)) return fail(`${repr(value)} is not a valid MAC address`)
+  return formatMac(mac)
+}
+
+/**
+ * A prefix as neutron-lib's validate_subnet takes it (subnet pool prefixes): IPv4 must be written
+ * in its plain form (leading zeros refused, the decimal form recommended); host bits are allowed
+ * and cleared.
+ */
+export function toSubnetCidr(value: unknown): Cidr {
+  if (typeof value !== 'string') return fail(`${repr(value)} is not a valid IP subnet`)
+  const parsed = parseCidrText(value, true)
+  if (parsed === undefined) return fail(`'${value}' is not a valid IP subnet`)
+  const cidr = toCidr(parsed.address, parsed.prefixLength)
+  const written = `${formatIp(parsed.address)}/${parsed.prefixLength}`
+  if (!value.includes('/') || (parsed.address.version === 4 && written !== value)) {
+    return fail(`'${value}' isn't a recognized IP subnet cidr, '${formatCidr(cidr)}' is recommended`)
+  }
+  return cidr
+}
+
+/**
+ * A route destination (neutron-lib's validate_route_cidr): a prefix without host bits; kept as
+ * written, as Neutron stores it.
+ */
+export function toRouteCidr(value: unknown): { text: string; cidr: Cidr } {
+  if (typeof value !== 'string') return fail(`${repr(value)} is not a valid CIDR`)
+  const parsed = parseCidrText(value.replace(/\/0+(\d)/, '/$1'), true)
+  if (parsed === undefined) return fail(`'${value}' is not a valid CIDR`)
+  const cidr = toCidr(parsed.address, parsed.prefixLength)
+  if (!value.includes('/') || hasHostBits(parsed)) {
+    return fail(`'${value}' is not a recognized CIDR, '${formatCidr(cidr)}' is recommended`)
+  }
+  return { text: value, cidr }
+}
+
+export function toList(value: unknown): unknown[] {
+  if (!Array.isArray(value)) return fail(`${repr(value)} is not a list`)
+  return value
+}
+
+export function toDict(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${repr(value)} is not a dictionary`)
+  return value as Record<string, unknown>
+}
+
+export function toStringList(value: unknown): string[] {
+  return toList(value).map((v) => toStringValue(v))
+}
+
+/** Keys of a dict must be among `allowed` (neutron-lib's _verify_dict_keys). */
+export function checkKeys(dict: Record<string, unknown>, allowed: readonly string[], required: readonly string[]): void {
+  const extra = Object.keys(dict).filter((k) => !allowed.includes(k))
+  if (extra.length > 0 || required.some((k) => !(k in dict))) {
+    fail(`Validation of dictionary's keys failed. Expected keys: ${JSON.stringify(required)} Provided keys: ${JSON.stringify(Object.keys(dict))}`)
+  }
+}
+
+/** Runs a validator, turning its failure into Neutron's 400 for the attribute. */
+export function attribute<T>(name: string, value: unknown, convert: (v: unknown) => T): T {
+  try {
+    return convert(value)
+  } catch (error) {
+    if (error instanceof InvalidValue) throw Errors.badRequest(`Invalid input for ${name}. Reason: ${error.message}.`)
+    throw error
+  }
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander'
+import { ConfigError } from '../config/load-config.ts'
+import { dbStatus, dbUpgrade } from './commands/db.ts'
+import { serve } from './commands/serve.ts'
+import { registerClientCommands } from './client/register.ts'
+
+const program = new Command()
+program.name('xloud').description('Xloud Networking: Neutron-compatible networking API with pluggable IPAM').showHelpAfterError()
+
+program
+  .command('serve')
+  .description('run the API service (migrates the database first)')
+  .option('--config-file <file>', 'neutron.conf to read')
+  .action(async (opts: { configFile?: string }) => serve(opts.configFile))
+
+const db = program.command('db').description('database maintenance')
+db.command('upgrade')
+  .description('apply pending migrations')
+  .option('--config-file <file>', 'neutron.conf to read')
+  .action(async (opts: { configFile?: string }) => dbUpgrade(opts.configFile))
+db.command('status')
+  .description('list pending migrations')
+  .option('--config-file <file>', 'neutron.conf to read')
+  .action(async (opts: { configFile?: string }) => dbStatus(opts.configFile))
+
+registerClientCommands(program)
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`xloud: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(error instanceof ConfigError ? 2 : 1)
+})

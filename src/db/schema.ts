@@ -1,0 +1,113 @@
+/**
+ * Table types for Kysely. Columns are portable across SQLite, PostgreSQL and MariaDB:
+ * booleans are 0/1 integers, timestamps ISO-8601 text, lists JSON text, and addresses the
+ * 32-hex-digit keys of `ipKey()` so every database orders them numerically.
+ */
+
+export interface StandardColumns {
+  id: string
+  project_id: string
+  name: string
+  description: string
+  created_at: string
+  updated_at: string
+  revision_number: number
+  /** JSON array of strings. */
+  tags: string
+}
+
+export interface NetworkTable extends StandardColumns {
+  admin_state_up: number
+  status: string
+  shared: number
+  mtu: number
+  port_security_enabled: number
+  router_external: number
+  provider_network_type: string
+  provider_physical_network: string | null
+  provider_segmentation_id: number | null
+  /** JSON array of strings. */
+  availability_zone_hints: string
+}
+
+export interface SubnetTable extends StandardColumns {
+  network_id: string
+  ip_version: number
+  cidr: string
+  /** ipKey of the first and last address of the CIDR: overlap checks in SQL. */
+  cidr_first: string
+  cidr_last: string
+  gateway_ip: string | null
+  enable_dhcp: number
+  ipv6_ra_mode: string | null
+  ipv6_address_mode: string | null
+  subnetpool_id: string | null
+  /** JSON array of {start, end}, in the order they were given. */
+  allocation_pools: string
+  dns_nameservers: string
+  host_routes: string
+  service_types: string
+}
+
+export interface SubnetPoolTable extends StandardColumns {
+  ip_version: number
+  /** JSON array of CIDR strings, merged and sorted. */
+  prefixes: string
+  default_prefixlen: number
+  min_prefixlen: number
+  max_prefixlen: number
+  shared: number
+  is_default: number
+  default_quota: number | null
+  address_scope_id: string | null
+}
+
+export interface PortTable extends StandardColumns {
+  network_id: string
+  mac_address: string
+  admin_state_up: number
+  status: string
+  device_id: string
+  device_owner: string
+  port_security_enabled: number
+  binding_host_id: string
+  binding_vnic_type: string
+  binding_profile: string
+  dns_name: string
+}
+
+/** One row per address held by a port: the source of truth, unique per (subnet, address). */
+export interface IpAllocationTable {
+  subnet_id: string
+  address_key: string
+  ip_address: string
+  port_id: string
+  network_id: string
+}
+
+/**
+ * Free space of the internal driver: inclusive ranges of free addresses inside the allocation
+ * pools. An accelerator rebuilt from the pools and allocation rows when found wrong.
+ */
+export interface IpamFreeRangeTable {
+  subnet_id: string
+  start_key: string
+  end_key: string
+}
+
+/** Allocation counts, split over a few rows so that concurrent writers rarely share one. */
+export interface IpamCounterTable {
+  subnet_id: string
+  shard: number
+  used: number | string | bigint
+}
+
+export interface Database {
+  networks: NetworkTable
+  subnets: SubnetTable
+  subnetpools: SubnetPoolTable
+  ports: PortTable
+  ip_allocations: IpAllocationTable
+  ipam_free_ranges: IpamFreeRangeTable
+  ipam_counters: IpamCounterTable
+}

@@ -1,0 +1,187 @@
+/**
+ * The error catalogue: every failure the service reports, with Neutron's type name, HTTP status
+ * and message template. Services throw these; the API renders them into Neutron's envelope
+ * `{"NeutronError": {"type", "message", "detail"}}`; nothing else builds error bodies.
+ */
+export class NeutronError extends Error {
+  constructor(
+    readonly type: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+    this.name = type
+  }
+}
+
+const make =
+  <A extends unknown[]>(type: string, status: number, template: (...args: A) => string) =>
+  (...args: A): NeutronError =>
+    new NeutronError(type, status, template(...args))
+
+export const Errors = {
+  // --- request shape (webob's HTTP errors in Neutron)
+  badRequest: make('HTTPBadRequest', 400, (message: string) => message),
+  notFound: make('HTTPNotFound', 404, () => 'The resource could not be found.'),
+  methodNotAllowed: make(
+    'HTTPMethodNotAllowed',
+    405,
+    () =>
+      'The server could not comply with the request since it is either malformed or otherwise incorrect.',
+  ),
+  unauthorized: make('HTTPUnauthorized', 401, () => 'Authentication required'),
+  policyNotAuthorized: make(
+    'PolicyNotAuthorized',
+    403,
+    (action: string) => `${action} is disallowed by policy`,
+  ),
+  invalidInput: make(
+    'InvalidInput',
+    400,
+    (message: string) => `Invalid input for operation: ${message}.`,
+  ),
+  genericBadRequest: make(
+    'BadRequest',
+    400,
+    (resource: string, message: string) => `Bad ${resource} request: ${message}.`,
+  ),
+
+  // --- not found
+  networkNotFound: make('NetworkNotFound', 404, (id: string) => `Network ${id} could not be found.`),
+  subnetNotFound: make('SubnetNotFound', 404, (id: string) => `Subnet ${id} could not be found.`),
+  portNotFound: make('PortNotFound', 404, (id: string) => `Port ${id} could not be found.`),
+  subnetPoolNotFound: make(
+    'SubnetPoolNotFound',
+    404,
+    (id: string) => `Subnet pool ${id} could not be found.`,
+  ),
+
+  // --- conflicts
+  networkInUse: make(
+    'NetworkInUse',
+    409,
+    (id: string, portIds: readonly string[]) =>
+      `Unable to complete operation on network ${id}. There are one or more ports still in use on the network, id for these ports is: ${portIds.join(',')}.`,
+  ),
+  subnetInUse: make(
+    'SubnetInUse',
+    409,
+    (id: string) =>
+      `Unable to complete operation on subnet ${id}: One or more ports have an IP allocation from this subnet.`,
+  ),
+  subnetPoolInUse: make(
+    'SubnetPoolInUse',
+    409,
+    (id: string) =>
+      `Unable to complete operation on subnet pool ${id}. Subnets are still allocated from it.`,
+  ),
+  macAddressInUse: make(
+    'MacAddressInUse',
+    409,
+    (mac: string, netId: string) =>
+      `Unable to complete operation for network ${netId}. The mac address ${mac} is in use.`,
+  ),
+  ipAddressGenerationFailure: make(
+    'IpAddressGenerationFailure',
+    409,
+    (netId: string) => `No more IP addresses available on network ${netId}.`,
+  ),
+  ipAddressAlreadyAllocated: make(
+    'IpAddressAlreadyAllocated',
+    409,
+    (ip: string, subnetId: string) => `IP address ${ip} already allocated in subnet ${subnetId}`,
+  ),
+  invalidIpForSubnet: make(
+    'InvalidIpForSubnet',
+    400,
+    (ip: string) => `IP address ${ip} is not a valid IP for the specified subnet.`,
+  ),
+  invalidIpForNetwork: make(
+    'InvalidIpForNetwork',
+    400,
+    (ip: string) =>
+      `IP address ${ip} is not a valid IP for any of the subnets on the specified network.`,
+  ),
+  allocationOnAutoAddressSubnet: make(
+    'AllocationOnAutoAddressSubnet',
+    400,
+    (ip: string, subnetId: string) =>
+      `IPv6 address ${ip} cannot be directly assigned to a port on subnet ${subnetId} as the subnet is configured for automatic addresses`,
+  ),
+
+  // --- subnets and allocation pools
+  gatewayConflictWithAllocationPools: make(
+    'GatewayConflictWithAllocationPools',
+    409,
+    (gateway: string, pool: string) => `Gateway ip ${gateway} conflicts with allocation pool ${pool}.`,
+  ),
+  outOfBoundsAllocationPool: make(
+    'OutOfBoundsAllocationPool',
+    400,
+    (pool: string, cidr: string) =>
+      `The allocation pool ${pool} spans beyond the subnet cidr ${cidr}.`,
+  ),
+  invalidAllocationPool: make(
+    'InvalidAllocationPool',
+    400,
+    (start: string, end: string) =>
+      `The allocation pool {'start': '${start}', 'end': '${end}'} is not valid.`,
+  ),
+  overlappingAllocationPools: make(
+    'OverlappingAllocationPools',
+    409,
+    (a: string, b: string, cidr: string) =>
+      `Found overlapping allocation pools: ${a} ${b} for subnet ${cidr}.`,
+  ),
+
+  // --- subnet pools
+  maxPrefixSubnetAllocationError: make(
+    'MaxPrefixSubnetAllocationError',
+    400,
+    (prefixlen: number, max: number) =>
+      `Unable to allocate subnet with prefix length ${prefixlen}, maximum allowed prefix is ${max}.`,
+  ),
+  minPrefixSubnetAllocationError: make(
+    'MinPrefixSubnetAllocationError',
+    400,
+    (prefixlen: number, min: number) =>
+      `Unable to allocate subnet with prefix length ${prefixlen}, minimum allowed prefix is ${min}.`,
+  ),
+  // NOTE: Neutron answers 500 for both of these; they are the client's problem (a CIDR outside the
+  // pool) or a state conflict (the pool is full), so we answer 400 and 409 with the same type.
+  subnetOutsidePool: make(
+    'SubnetAllocationError',
+    400,
+    () =>
+      'Failed to allocate subnet: Cannot allocate requested subnet from the available set of prefixes.',
+  ),
+  subnetPoolExhausted: make(
+    'SubnetAllocationError',
+    409,
+    (prefixlen: number) =>
+      `Failed to allocate subnet: Insufficient prefix space to allocate subnet size /${prefixlen}.`,
+  ),
+  networkSubnetPoolAffinity: make(
+    'NetworkSubnetPoolAffinityError',
+    400,
+    () => 'Subnets hosted on the same network must be allocated from the same subnet pool.',
+  ),
+  illegalSubnetPoolPrefixUpdate: make(
+    'IllegalSubnetPoolPrefixUpdate',
+    400,
+    (message: string) => `Illegal update to prefixes: ${message}.`,
+  ),
+
+  // --- external IPAM
+  ipamDriverError: make(
+    'IpamDriverError',
+    503,
+    (driver: string, endpoint: string, cause: string) =>
+      `IPAM driver error: ${driver} at ${endpoint}: ${cause}`,
+  ),
+  serviceUnavailable: make('ServiceUnavailable', 503, (message: string) => message),
+} as const
+
+export function isNeutronError(e: unknown): e is NeutronError {
+  return e instanceof NeutronError
+}

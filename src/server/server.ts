@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { buildApp } from '../api/app.ts'
+import type { Authenticator } from '../auth/authenticator.ts'
+import { noauthAuthenticator } from '../auth/noauth.ts'
+import { tokenAuthenticator } from '../auth/token-authenticator.ts'
+import { TokenStore } from '../auth/token-store.ts'
+import type { Config } from '../config/load-config.ts'
+import { parseConnectionUrl } from '../db/connection-url.ts'
+import { openDatabase, type Db } from '../db/database.ts'
+import { pendingMigrations } from '../db/migrator.ts'
+import { parseMac, type MacOctets } from '../domain/mac-address.ts'
+import { createIpamDriver } from '../ipam/registry.ts'
+import { createServices } from '../services/app-services.ts'
+
+/** A running API process. */
+export interface RunningServer {
+  readonly app: FastifyInstance
+  readonly db: Db
+  /** Where it listens, e.g. http://127.0.0.1:9696 */
+  readonly url: string
+  close(): Promise<void>
+}
+
+function authenticatorFor(config: Config): Authenticator {
+  switch (config.DEFAULT.auth_strategy) {
+    case 'noauth':
+      return noauthAuthenticator()
+    case 'token':
+      return tokenAuthenticator(new TokenStore(config.token.token_file))
+    case 'keystone':
+      throw new Error('auth_strategy = keystone is not available in this build')
+  }
+}
+
+/** Builds the app for a configuration, on an already migrated database, without listening. */
+export async function createServer(config: Config, logger: Logger | false): Promise<{ app: FastifyInstance; db: Db }> {
+  const baseMac = parseMac(config.DEFAULT.base_mac) as MacOctets
+  const db = openDatabase(parseConnectionUrl(config.database.connection), { poolSize: config.database.max_pool_size })
+  const ipam = createIpamDriver(config, db)
+  const services = createServices(db, ipam, { baseMac, physnetMtu: config.DEFAULT.global_physnet_mtu })
+  const app = await buildApp({
+    services,
+    authenticator: authenticatorFor(config),
+    logger,
+    extend: (a) => {
+      a.get('/healthz', async () => ({ status: 'ok' }))
+      a.get('/readyz', async (_request, reply) => {
+        try {
+          const pending = await pendingMigrations(db)
+          if (pending.length > 0) return reply.code(503).send({ status: 'migrations pending', pending })
+          return { status: 'ready', ipam_driver: ipam.name }
+        } catch (error) {
+          return reply.code(503).send({ status: 'database unreachable', reason: (error as Error).message })
+        }
+      })
+    },
+  })
+  app.addHook('onClose', async () => {
+    await db.close()
+  })
+  return { app, db }
+}
+
+/** Builds the app and listens on `[DEFAULT] bind_host:bind_port` (0 picks a free port). */
+export async function startServer(config: Config, logger: Logger | false): Promise<RunningServer> {
+  const { app, db } = await createServer(config, logger)
+  await app.listen({ host: config.DEFAULT.bind_host, port: config.DEFAULT.bind_port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.DEFAULT.bind_port
+  const host = config.DEFAULT.bind_host.includes(':') ? `[${config.DEFAULT.bind_host}]` : config.DEFAULT.bind_host
+  return { app, db, url: `http://${host}:${port}`, close: () => app.close() }
+}

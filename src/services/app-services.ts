@@ -1,0 +1,36 @@
+import type { Db } from '../db/database.ts'
+import type { MacOctets } from '../domain/mac-address.ts'
+import type { IpamDriver } from '../ipam/driver.ts'
+import { AvailabilityService } from './availability-service.ts'
+import { NetworkService } from './network-service.ts'
+import { PortService } from './port-service.ts'
+import { SubnetPoolService } from './subnet-pool-service.ts'
+import { SubnetService } from './subnet-service.ts'
+
+/** Every service of the API, wired to one database and one IPAM driver. */
+export interface AppServices {
+  readonly db: Db
+  readonly ipam: IpamDriver
+  readonly networks: NetworkService
+  readonly subnets: SubnetService
+  readonly subnetPools: SubnetPoolService
+  readonly ports: PortService
+  readonly availability: AvailabilityService
+}
+
+export interface ServiceOptions {
+  readonly baseMac: MacOctets
+  readonly physnetMtu: number
+}
+
+export function createServices(db: Db, ipam: IpamDriver, options: ServiceOptions): AppServices {
+  return {
+    db,
+    ipam,
+    networks: new NetworkService(db, ipam, { physnetMtu: options.physnetMtu }),
+    subnets: new SubnetService(db, ipam),
+    subnetPools: new SubnetPoolService(db),
+    ports: new PortService(db, ipam, { baseMac: options.baseMac }),
+    availability: new AvailabilityService(db),
+  }
+}

@@ -1,0 +1,437 @@
+import { randomUUID } from 'node:crypto'
+import { sql, type Expression, type SqlBool } from 'kysely'
+import type { Db } from '../db/database.ts'
+import { classifyDbError, inTransaction, RetryTransaction, type Queryable, type Tx } from '../db/transaction.ts'
+import { Errors, NeutronError } from '../domain/errors.ts'
+import { formatIp, ipKey, parseIp, type IpAddress } from '../domain/ip-address.ts'
+import { parseMac, randomMac, type MacOctets } from '../domain/mac-address.ts'
+import type { AllocationOwner, IpamDriver } from '../ipam/driver.ts'
+import { planFixedIps, type FixedIpInput, type PlannedAddress } from './fixed-ip-plan.ts'
+import { ipamSpec, isAutoAddress } from './ipam-spec.ts'
+import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
+import { findVisibleNetwork, rejectUnknownFilters } from './network-service.ts'
+import { owningProject, type RequestContext } from './request-context.ts'
+import type { FixedIpView, PortView } from './resources.ts'
+import { portView, timestamp, type NetworkRow, type PortRow, type SubnetRow } from './views.ts'
+
+export interface PortCreate {
+  network_id: string
+  name?: string
+  description?: string
+  admin_state_up?: boolean
+  /** Normalised lower-case colon form. */
+  mac_address?: string
+  fixed_ips?: FixedIpInput[]
+  device_id?: string
+  device_owner?: string
+  project_id?: string
+  port_security_enabled?: boolean
+  dns_name?: string
+  'binding:host_id'?: string
+  'binding:vnic_type'?: string
+  'binding:profile'?: Record<string, unknown>
+}
+
+export type PortUpdate = Omit<PortCreate, 'network_id' | 'project_id'>
+
+export const PORT_COLUMNS: ColumnMap = {
+  id: { column: 'id', type: 'string' },
+  name: { column: 'name', type: 'string' },
+  description: { column: 'description', type: 'string' },
+  project_id: { column: 'project_id', type: 'string' },
+  tenant_id: { column: 'project_id', type: 'string' },
+  network_id: { column: 'network_id', type: 'string' },
+  mac_address: { column: 'mac_address', type: 'string' },
+  admin_state_up: { column: 'admin_state_up', type: 'bool' },
+  status: { column: 'status', type: 'string' },
+  device_id: { column: 'device_id', type: 'string' },
+  device_owner: { column: 'device_owner', type: 'string' },
+  port_security_enabled: { column: 'port_security_enabled', type: 'bool' },
+  dns_name: { column: 'dns_name', type: 'string' },
+  'binding:host_id': { column: 'binding_host_id', type: 'string' },
+  'binding:vnic_type': { column: 'binding_vnic_type', type: 'string' },
+  revision_number: { column: 'revision_number', type: 'int' },
+  created_at: { column: 'created_at', type: 'string' },
+  updated_at: { column: 'updated_at', type: 'string' },
+}
+
+export interface PortServiceOptions {
+  readonly baseMac: MacOctets
+}
+
+/** What one port of a create call needs, resolved before anything is written. */
+interface PreparedPort {
+  readonly row: PortRow
+  readonly plan: PlannedAddress[]
+  readonly macGiven: boolean
+}
+
+export class PortService {
+  constructor(
+    private readonly db: Db,
+    private readonly ipam: IpamDriver,
+    private readonly options: PortServiceOptions,
+  ) {}
+
+  async create(ctx: RequestContext, input: PortCreate): Promise<PortView> {
+    const [view] = await this.createBulk(ctx, [input])
+    return view as PortView
+  }
+
+  /**
+   * Creates every port or none: one transaction holds the ports and their addresses.
+   * @throws NetworkNotFound, SubnetNotFound (404); IpAddressGenerationFailure,
+   *   IpAddressAlreadyAllocated, MacAddressInUse (409); the fixed-IP errors of planFixedIps (400)
+   */
+  async createBulk(ctx: RequestContext, inputs: readonly PortCreate[]): Promise<PortView[]> {
+    return inTransaction(this.db, async (tx) => {
+      const networks = new Map<string, { row: NetworkRow; subnets: SubnetRow[] }>()
+      const prepared: PreparedPort[] = []
+      for (const input of inputs) {
+        let net = networks.get(input.network_id)
+        if (net === undefined) {
+          const row = await findVisibleNetwork(tx, ctx, input.network_id)
+          const subnets = await tx.selectFrom('subnets').selectAll().where('network_id', '=', row.id).orderBy('id').execute()
+          net = { row, subnets }
+          networks.set(row.id, net)
+        }
+        prepared.push(await this.prepare(tx, ctx, input, net.row, net.subnets))
+      }
+      try {
+        await tx.insertInto('ports').values(prepared.map((p) => p.row)).execute()
+      } catch (error) {
+        if (classifyDbError(error) !== 'unique') throw error
+        const given = prepared.find((p) => p.macGiven)
+        if (given !== undefined && (await macTaken(tx, given.row.network_id, given.row.mac_address))) {
+          throw Errors.macAddressInUse(given.row.mac_address, given.row.network_id)
+        }
+        throw new RetryTransaction('generated MAC address collided')
+      }
+      const fixedIps = new Map<string, FixedIpView[]>()
+      for (const port of prepared) {
+        fixedIps.set(port.row.id, await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id))
+      }
+      return prepared.map((p) => portView(p.row, fixedIps.get(p.row.id) ?? []))
+    })
+  }
+
+  private async prepare(
+    tx: Tx,
+    ctx: RequestContext,
+    input: PortCreate,
+    network: NetworkRow,
+    subnets: SubnetRow[],
+  ): Promise<PreparedPort> {
+    const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
+    if (!networkOwner && input.fixed_ips?.some((f) => f.ip_address !== undefined)) {
+      throw Errors.policyNotAuthorized('(rule:create_port and rule:create_port:fixed_ips:ip_address)')
+    }
+    if (!networkOwner && input.mac_address !== undefined) {
+      throw Errors.policyNotAuthorized('(rule:create_port and rule:create_port:mac_address)')
+    }
+    if (input.mac_address !== undefined && (await macTaken(tx, network.id, input.mac_address))) {
+      throw Errors.macAddressInUse(input.mac_address, network.id)
+    }
+    const mac = input.mac_address ?? randomMac(this.options.baseMac)
+    const deviceOwner = input.device_owner ?? ''
+    const lookup = await subnetLookup(tx, subnets, input.fixed_ips)
+    const plan = planFixedIps(network.id, subnets, input.fixed_ips, deviceOwner, parseMac(mac) as MacOctets, lookup)
+    const now = timestamp()
+    const row: PortRow = {
+      id: randomUUID(),
+      project_id: owningProject(ctx, input.project_id),
+      name: input.name ?? '',
+      description: input.description ?? '',
+      created_at: now,
+      updated_at: now,
+      revision_number: 1,
+      tags: '[]',
+      network_id: network.id,
+      mac_address: mac,
+      admin_state_up: input.admin_state_up === false ? 0 : 1,
+      status: 'DOWN',
+      device_id: input.device_id ?? '',
+      device_owner: deviceOwner,
+      // NOTE: Neutron turns port security off for its own network:* ports.
+      port_security_enabled:
+        input.port_security_enabled ?? (deviceOwner.startsWith('network:') ? false : network.port_security_enabled === 1) ? 1 : 0,
+      binding_host_id: input['binding:host_id'] ?? '',
+      binding_vnic_type: input['binding:vnic_type'] ?? 'normal',
+      binding_profile: JSON.stringify(input['binding:profile'] ?? {}),
+      dns_name: input.dns_name ?? '',
+    }
+    return { row, plan, macGiven: input.mac_address !== undefined }
+  }
+
+  /** Allocates the planned addresses of one port, in order. */
+  private async allocatePlan(
+    tx: Tx,
+    plan: readonly PlannedAddress[],
+    who: AllocationOwner,
+    networkId: string,
+  ): Promise<FixedIpView[]> {
+    const pool = this.ipam.pool(tx)
+    const out: FixedIpView[] = []
+    for (const planned of plan) {
+      let address: IpAddress | undefined
+      let subnetId = ''
+      for (const subnet of planned.candidates) {
+        try {
+          address = await pool.getSubnet(ipamSpec(subnet)).allocate(planned.request, who)
+          subnetId = subnet.id
+          break
+        } catch (error) {
+          if (classifyDbError(error) === 'foreign-key') throw Errors.subnetNotFound(subnet.id)
+          if (!(error instanceof NeutronError) || error.type !== 'IpAddressGenerationFailure') throw error
+        }
+      }
+      if (address === undefined) {
+        // The subnets may have been deleted since we read them: that is a 404, not exhaustion.
+        for (const subnet of planned.candidates) {
+          const exists = await tx.selectFrom('subnets').select('id').where('id', '=', subnet.id).executeTakeFirst()
+          if (exists === undefined) throw Errors.subnetNotFound(subnet.id)
+        }
+        throw Errors.ipAddressGenerationFailure(networkId)
+      }
+      out.push({ subnet_id: subnetId, ip_address: formatIp(address) })
+    }
+    return sortFixedIps(out)
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<PortView> {
+    const row = await findVisiblePort(this.db.kysely, ctx, id)
+    return portView(row, (await fixedIpsOf(this.db.kysely, [id])).get(id) ?? [])
+  }
+
+  async list(ctx: RequestContext, options: ListOptions): Promise<PortView[]> {
+    const { conditions, rest } = filterConditions(PORT_COLUMNS, options.filters)
+    const fixed = rest.get('fixed_ips')
+    rest.delete('fixed_ips')
+    rest.delete('security_groups')
+    rejectUnknownFilters(rest)
+    if (fixed !== undefined) conditions.push(fixedIpCondition(fixed))
+    if (!ctx.isAdmin) {
+      conditions.push(
+        sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where project_id = ${ctx.projectId}))`,
+      )
+    }
+    const rows = await selectPage<PortRow>(this.db.kysely, 'ports', PORT_COLUMNS, conditions, options, (id) =>
+      Errors.portNotFound(id),
+    )
+    const ips = await fixedIpsOf(this.db.kysely, rows.map((r) => r.id))
+    return rows.map((r) => portView(r, ips.get(r.id) ?? []))
+  }
+
+  async update(ctx: RequestContext, id: string, input: PortUpdate): Promise<PortView> {
+    return inTransaction(this.db, async (tx) => {
+      const row = await findVisiblePort(tx, ctx, id, true)
+      const network = await findVisibleNetwork(tx, ctx, row.network_id)
+      const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
+      if (!networkOwner && row.project_id !== ctx.projectId) throw Errors.policyNotAuthorized('update_port')
+      if (input.mac_address !== undefined && input.mac_address !== row.mac_address) {
+        if (!networkOwner) throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:mac_address)')
+        if (await macTaken(tx, row.network_id, input.mac_address)) {
+          throw Errors.macAddressInUse(input.mac_address, row.network_id)
+        }
+      }
+      const next: PortRow = {
+        ...row,
+        name: input.name ?? row.name,
+        description: input.description ?? row.description,
+        admin_state_up: input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
+        mac_address: input.mac_address ?? row.mac_address,
+        device_id: input.device_id ?? row.device_id,
+        device_owner: input.device_owner ?? row.device_owner,
+        port_security_enabled:
+          input.port_security_enabled === undefined ? row.port_security_enabled : Number(input.port_security_enabled),
+        dns_name: input.dns_name ?? row.dns_name,
+        binding_host_id: input['binding:host_id'] ?? row.binding_host_id,
+        binding_vnic_type: input['binding:vnic_type'] ?? row.binding_vnic_type,
+        binding_profile: input['binding:profile'] === undefined ? row.binding_profile : JSON.stringify(input['binding:profile']),
+        updated_at: timestamp(),
+        revision_number: row.revision_number + 1,
+      }
+      await tx.updateTable('ports').set(next).where('id', '=', id).execute()
+      if (input.fixed_ips !== undefined) {
+        if (!networkOwner && input.fixed_ips.some((f) => f.ip_address !== undefined)) {
+          throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:fixed_ips:ip_address)')
+        }
+        await this.replaceFixedIps(tx, next, input.fixed_ips)
+      }
+      return portView(next, (await fixedIpsOf(tx, [id])).get(id) ?? [])
+    })
+  }
+
+  /**
+   * Neutron's update of fixed_ips: the list replaces the port's addresses, except that EUI-64
+   * addresses stay, listed addresses the port holds are kept, and a subnet-only entry is
+   * satisfied by an address the port already holds on that subnet.
+   */
+  private async replaceFixedIps(tx: Tx, port: PortRow, wanted: readonly FixedIpInput[]): Promise<void> {
+    const subnets = await tx.selectFrom('subnets').selectAll().where('network_id', '=', port.network_id).orderBy('id').execute()
+    const byId = new Map(subnets.map((s) => [s.id, s]))
+    const current = (await fixedIpsOf(tx, [port.id])).get(port.id) ?? []
+    const keep = new Set<string>()
+    const key = (f: FixedIpView): string => `${f.subnet_id}/${f.ip_address}`
+    const toAllocate: FixedIpInput[] = []
+    for (const w of wanted) {
+      if (w.ip_address === undefined) continue
+      const text = formatIp(w.ip_address)
+      const held = current.find((c) => c.ip_address === text && (w.subnet_id === undefined || c.subnet_id === w.subnet_id))
+      if (held === undefined) toAllocate.push(w)
+      else keep.add(key(held))
+    }
+    for (const w of wanted) {
+      if (w.ip_address !== undefined) continue
+      const held = current.find((c) => c.subnet_id === w.subnet_id && !keep.has(key(c)))
+      if (held === undefined) toAllocate.push(w)
+      else keep.add(key(held))
+    }
+    for (const c of current) {
+      const subnet = byId.get(c.subnet_id)
+      if (subnet !== undefined && isAutoAddress(subnet)) keep.add(key(c))
+    }
+    const pool = this.ipam.pool(tx)
+    for (const c of current) {
+      if (keep.has(key(c))) continue
+      const subnet = byId.get(c.subnet_id)
+      const address = parseIp(c.ip_address)
+      if (subnet !== undefined && address !== undefined) await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
+    }
+    if (toAllocate.length === 0) return
+    const lookup = await subnetLookup(tx, subnets, toAllocate)
+    const plan = planFixedIps(port.network_id, subnets, toAllocate, port.device_owner, parseMac(port.mac_address) as MacOctets, lookup)
+    // EUI-64 addresses the port already holds are not asked for again.
+    const held = new Set(current.map((c) => c.subnet_id))
+    await this.allocatePlan(tx, plan.filter((p) => p.request.kind !== 'automatic' || !held.has(p.candidates[0]?.id ?? '')), owner(port), port.network_id)
+  }
+
+  async delete(ctx: RequestContext, id: string): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const row = await findVisiblePort(tx, ctx, id, true)
+      if (!ctx.isAdmin && row.project_id !== ctx.projectId) {
+        const network = await findVisibleNetwork(tx, ctx, row.network_id)
+        if (network.project_id !== ctx.projectId) throw Errors.policyNotAuthorized('delete_port')
+      }
+      await this.releaseAll(tx, row)
+      await tx.deleteFrom('ports').where('id', '=', id).execute()
+    })
+  }
+
+  private async releaseAll(tx: Tx, port: PortRow): Promise<void> {
+    const allocations = await tx.selectFrom('ip_allocations').select(['subnet_id', 'ip_address']).where('port_id', '=', port.id).execute()
+    if (allocations.length === 0) return
+    const subnets = await tx
+      .selectFrom('subnets')
+      .selectAll()
+      .where('id', 'in', [...new Set(allocations.map((a) => a.subnet_id))])
+      .execute()
+    const byId = new Map(subnets.map((s) => [s.id, s]))
+    const pool = this.ipam.pool(tx)
+    for (const a of allocations) {
+      const subnet = byId.get(a.subnet_id)
+      const address = parseIp(a.ip_address)
+      if (subnet !== undefined && address !== undefined) await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
+    }
+  }
+}
+
+function owner(row: PortRow): AllocationOwner {
+  return {
+    portId: row.id,
+    projectId: row.project_id,
+    deviceId: row.device_id,
+    deviceOwner: row.device_owner,
+    dnsName: row.dns_name,
+    macAddress: row.mac_address,
+  }
+}
+
+/** Fixed IPs in Neutron's order: IPv4 first, then by address. */
+function sortFixedIps(ips: FixedIpView[]): FixedIpView[] {
+  const k = (f: FixedIpView): string => {
+    const ip = parseIp(f.ip_address)
+    return ip === undefined ? f.ip_address : `${ip.version}${ipKey(ip.value)}`
+  }
+  return ips.sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0))
+}
+
+async function macTaken(q: Queryable, networkId: string, mac: string): Promise<boolean> {
+  const row = await q
+    .selectFrom('ports')
+    .select('id')
+    .where('network_id', '=', networkId)
+    .where('mac_address', '=', mac)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Subnets named in fixed_ips, including ones of other networks (for Neutron's error). */
+async function subnetLookup(
+  q: Queryable,
+  networkSubnets: readonly SubnetRow[],
+  fixedIps: readonly FixedIpInput[] | undefined,
+): Promise<Map<string, SubnetRow>> {
+  const lookup = new Map(networkSubnets.map((s) => [s.id, s]))
+  const missing = (fixedIps ?? []).map((f) => f.subnet_id).filter((id): id is string => id !== undefined && !lookup.has(id))
+  if (missing.length > 0) {
+    const others = await q.selectFrom('subnets').selectAll().where('id', 'in', missing).execute()
+    for (const s of others) lookup.set(s.id, s)
+  }
+  return lookup
+}
+
+/** The port if the context may see it: its own, or one on a network it owns. */
+export async function findVisiblePort(q: Queryable, ctx: RequestContext, id: string, forUpdate = false): Promise<PortRow> {
+  const query = q.selectFrom('ports').selectAll().where('id', '=', id)
+  const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
+  if (row === undefined) throw Errors.portNotFound(id)
+  if (!ctx.isAdmin && row.project_id !== ctx.projectId) {
+    const network = await q.selectFrom('networks').select('project_id').where('id', '=', row.network_id).executeTakeFirst()
+    if (network?.project_id !== ctx.projectId) throw Errors.portNotFound(id)
+  }
+  return row
+}
+
+/** Fixed IPs of the given ports, each list in Neutron's order. */
+export async function fixedIpsOf(q: Queryable, portIds: readonly string[]): Promise<Map<string, FixedIpView[]>> {
+  const out = new Map<string, FixedIpView[]>()
+  for (let i = 0; i < portIds.length; i += 500) {
+    const rows = await q
+      .selectFrom('ip_allocations')
+      .select(['port_id', 'subnet_id', 'ip_address', 'address_key'])
+      .where('port_id', 'in', portIds.slice(i, i + 500))
+      .orderBy('port_id')
+      .orderBy('address_key')
+      .execute()
+    for (const r of rows) {
+      const list = out.get(r.port_id) ?? []
+      list.push({ subnet_id: r.subnet_id, ip_address: r.ip_address })
+      out.set(r.port_id, list)
+    }
+  }
+  return out
+}
+
+/** `fixed_ips=ip_address=X`, `fixed_ips=subnet_id=Y`, `fixed_ips=ip_address_substr=Z`: one allocation matching all kinds. */
+function fixedIpCondition(values: readonly string[]): Expression<SqlBool> {
+  const byKind = new Map<string, string[]>()
+  for (const v of values) {
+    const eq = v.indexOf('=')
+    if (eq < 0) throw Errors.badRequest(`Invalid input for fixed_ips. Reason: '${v}' is not of the form key=value.`)
+    const kind = v.slice(0, eq)
+    if (!['ip_address', 'subnet_id', 'ip_address_substr'].includes(kind)) {
+      throw Errors.badRequest(`Invalid input for fixed_ips. Reason: '${kind}' is not a valid fixed_ips filter.`)
+    }
+    byKind.set(kind, [...(byKind.get(kind) ?? []), v.slice(eq + 1)])
+  }
+  const parts: Expression<SqlBool>[] = []
+  const ips = byKind.get('ip_address')
+  if (ips !== undefined) parts.push(sql<SqlBool>`ip_address in (${sql.join(ips)})`)
+  const subnets = byKind.get('subnet_id')
+  if (subnets !== undefined) parts.push(sql<SqlBool>`subnet_id in (${sql.join(subnets)})`)
+  for (const s of byKind.get('ip_address_substr') ?? []) {
+    parts.push(sql<SqlBool>`ip_address like ${`%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`)
+  }
+  return sql<SqlBool>`id in (select port_id from ip_allocations where ${sql.join(parts, sql` and `)})`
+}

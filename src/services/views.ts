@@ -1,0 +1,134 @@
+import type { Selectable } from 'kysely'
+import type { NetworkTable, PortTable, SubnetPoolTable, SubnetTable } from '../db/schema.ts'
+import type {
+  AllocationPoolView,
+  FixedIpView,
+  HostRouteView,
+  NetworkView,
+  PortView,
+  SubnetPoolView,
+  SubnetView,
+} from './resources.ts'
+
+export type NetworkRow = Selectable<NetworkTable>
+export type SubnetRow = Selectable<SubnetTable>
+export type SubnetPoolRow = Selectable<SubnetPoolTable>
+export type PortRow = Selectable<PortTable>
+
+/** Parses a JSON column written by us (always valid JSON of the given shape). */
+export function jsonColumn<T>(text: string): T {
+  return JSON.parse(text) as T
+}
+
+/** Neutron's timestamp form: seconds precision, `Z`. */
+export function timestamp(date = new Date()): string {
+  return `${date.toISOString().slice(0, 19)}Z`
+}
+
+export function networkView(row: NetworkRow, subnetIds: string[]): NetworkView {
+  return {
+    id: row.id,
+    name: row.name,
+    tenant_id: row.project_id,
+    admin_state_up: row.admin_state_up === 1,
+    mtu: row.mtu,
+    status: row.status,
+    subnets: subnetIds,
+    shared: row.shared === 1,
+    availability_zone_hints: jsonColumn<string[]>(row.availability_zone_hints),
+    availability_zones: [],
+    ipv4_address_scope: null,
+    ipv6_address_scope: null,
+    'router:external': row.router_external === 1,
+    description: row.description,
+    port_security_enabled: row.port_security_enabled === 1,
+    tags: jsonColumn<string[]>(row.tags),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+    project_id: row.project_id,
+    'provider:network_type': row.provider_network_type,
+    'provider:physical_network': row.provider_physical_network,
+    'provider:segmentation_id': row.provider_segmentation_id,
+  }
+}
+
+export function subnetView(row: SubnetRow): SubnetView {
+  return {
+    id: row.id,
+    name: row.name,
+    tenant_id: row.project_id,
+    network_id: row.network_id,
+    ip_version: row.ip_version,
+    subnetpool_id: row.subnetpool_id,
+    enable_dhcp: row.enable_dhcp === 1,
+    ipv6_ra_mode: row.ipv6_ra_mode,
+    ipv6_address_mode: row.ipv6_address_mode,
+    gateway_ip: row.gateway_ip,
+    cidr: row.cidr,
+    allocation_pools: jsonColumn<AllocationPoolView[]>(row.allocation_pools),
+    host_routes: jsonColumn<HostRouteView[]>(row.host_routes),
+    dns_nameservers: jsonColumn<string[]>(row.dns_nameservers),
+    description: row.description,
+    service_types: jsonColumn<string[]>(row.service_types),
+    tags: jsonColumn<string[]>(row.tags),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+    project_id: row.project_id,
+  }
+}
+
+export function subnetPoolView(row: SubnetPoolRow): SubnetPoolView {
+  return {
+    id: row.id,
+    name: row.name,
+    tenant_id: row.project_id,
+    default_prefixlen: String(row.default_prefixlen),
+    min_prefixlen: String(row.min_prefixlen),
+    max_prefixlen: String(row.max_prefixlen),
+    is_default: row.is_default === 1,
+    shared: row.shared === 1,
+    prefixes: jsonColumn<string[]>(row.prefixes),
+    ip_version: row.ip_version,
+    default_quota: row.default_quota,
+    address_scope_id: row.address_scope_id,
+    description: row.description,
+    tags: jsonColumn<string[]>(row.tags),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+    project_id: row.project_id,
+  }
+}
+
+export function portView(row: PortRow, fixedIps: FixedIpView[]): PortView {
+  return {
+    id: row.id,
+    name: row.name,
+    network_id: row.network_id,
+    tenant_id: row.project_id,
+    mac_address: row.mac_address,
+    admin_state_up: row.admin_state_up === 1,
+    status: row.status,
+    device_id: row.device_id,
+    device_owner: row.device_owner,
+    fixed_ips: fixedIps,
+    project_id: row.project_id,
+    port_security_enabled: row.port_security_enabled === 1,
+    security_groups: [],
+    dns_name: row.dns_name,
+    'binding:vnic_type': row.binding_vnic_type,
+    'binding:profile': jsonColumn<Record<string, unknown>>(row.binding_profile),
+    'binding:host_id': row.binding_host_id,
+    'binding:vif_type': 'unbound',
+    'binding:vif_details': {},
+    allowed_address_pairs: [],
+    extra_dhcp_opts: [],
+    description: row.description,
+    tags: jsonColumn<string[]>(row.tags),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+  }
+}
