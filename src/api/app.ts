@@ -27,14 +27,18 @@ export interface AppOptions {
 /** Paths anyone may read without credentials (version discovery, probes, the dashboard). */
 const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/dashboard(\/|$)/]
 
-function errorBody(e: NeutronError): { NeutronError: { type: string; message: string; detail: string } } {
+function errorBody(e: NeutronError): {
+  NeutronError: { type: string; message: string; detail: string }
+} {
   return { NeutronError: { type: e.type, message: e.message, detail: '' } }
 }
 
 /** The Neutron v2.0 API as a Fastify app (not listening: `inject()` it or `listen()` it). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger === undefined || options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    ...(options.logger === undefined || options.logger === false
+      ? { logger: false }
+      : { loggerInstance: options.logger }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 16 * 1024 * 1024,
     genReqId: () => `req-${randomUUID()}`,
@@ -89,7 +93,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply
       .code(500)
       .type('application/json')
-      .send(errorBody(new NeutronError('HTTPInternalServerError', 500, 'Request Failed: internal server error while processing your request.')))
+      .send(
+        errorBody(
+          new NeutronError(
+            'HTTPInternalServerError',
+            500,
+            'Request Failed: internal server error while processing your request.',
+          ),
+        ),
+      )
   })
 
   app.setNotFoundHandler((_request, reply) => {

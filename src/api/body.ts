@@ -13,10 +13,17 @@ export type AttrMap = Readonly<Record<string, AttrDef<unknown>>>
 
 /** The typed result of reading a body item against an attribute map. */
 export type Parsed<M extends AttrMap> = {
-  -readonly [K in keyof M as M[K] extends AttrDef<infer T> ? ([T] extends [never] ? never : K) : never]?: M[K] extends AttrDef<infer T> ? T : never
+  -readonly [
+    K in keyof M as M[K] extends AttrDef<infer T> ? ([T] extends [never] ? never : K) : never
+  ]?: M[K] extends AttrDef<infer T> ? T : never
 }
 
-export function attr<T>(post: boolean, put: boolean, convert: (value: unknown) => T, required = false): AttrDef<T> {
+export function attr<T>(
+  post: boolean,
+  put: boolean,
+  convert: (value: unknown) => T,
+  required = false,
+): AttrDef<T> {
   return { post, put, convert, required }
 }
 
@@ -64,23 +71,32 @@ function asItem(value: unknown, resource: string): Record<string, unknown> {
  * missing required ones, then each value's validation.
  * @throws HTTPBadRequest with Neutron's wording
  */
-export function parseItem<M extends AttrMap>(map: M, item: Record<string, unknown>, method: 'POST' | 'PUT'): Parsed<M> {
+export function parseItem<M extends AttrMap>(
+  map: M,
+  item: Record<string, unknown>,
+  method: 'POST' | 'PUT',
+): Parsed<M> {
   const tenant = item.tenant_id
   const project = item.project_id
   if (tenant !== undefined && project !== undefined && tenant !== project) {
     throw Errors.badRequest("'project_id' and 'tenant_id' do not match")
   }
   const unknown = Object.keys(item).filter((k) => !(k in map))
-  if (unknown.length > 0) throw Errors.badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`)
+  if (unknown.length > 0)
+    throw Errors.badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`)
   for (const key of Object.keys(item)) {
     const def = map[key] as AttrDef<unknown>
-    if (method === 'POST' && !def.post) throw Errors.badRequest(`Attribute '${key}' not allowed in POST`)
-    if (method === 'PUT' && !def.put) throw Errors.badRequest(`Cannot update read-only attribute ${key}`)
+    if (method === 'POST' && !def.post)
+      throw Errors.badRequest(`Attribute '${key}' not allowed in POST`)
+    if (method === 'PUT' && !def.put)
+      throw Errors.badRequest(`Cannot update read-only attribute ${key}`)
   }
   if (method === 'POST') {
     for (const [key, def] of Object.entries(map)) {
       if (def.required === true && item[key] === undefined) {
-        throw Errors.badRequest(`Failed to parse request. Required attribute '${key}' not specified`)
+        throw Errors.badRequest(
+          `Failed to parse request. Required attribute '${key}' not specified`,
+        )
       }
     }
   }

@@ -27,11 +27,14 @@ export function listOptions(query: QueryValues): ListOptions {
   }
   const keys = values(query, 'sort_key')
   const dirs = values(query, 'sort_dir')
-  if (keys.length !== dirs.length) throw Errors.badRequest('The number of sort_keys and sort_dirs must be same')
+  if (keys.length !== dirs.length)
+    throw Errors.badRequest('The number of sort_keys and sort_dirs must be same')
   const sort: SortKey[] = keys.map((key, i) => {
     const dir = dirs[i]
     if (dir !== 'asc' && dir !== 'desc') {
-      throw Errors.badRequest(`${dir ?? ''} is an invalid value for sort_dir, valid values are 'asc' and 'desc'`)
+      throw Errors.badRequest(
+        `${dir ?? ''} is an invalid value for sort_dir, valid values are 'asc' and 'desc'`,
+      )
     }
     return { key, direction: dir }
   })
@@ -39,7 +42,10 @@ export function listOptions(query: QueryValues): ListOptions {
   let limit: number | undefined
   if (limitText !== undefined) {
     if (!/^[0-9]+$/.test(limitText)) {
-      throw Errors.genericBadRequest('limit', `Limit must be an integer 0 or greater and not '${limitText}'`)
+      throw Errors.genericBadRequest(
+        'limit',
+        `Limit must be an integer 0 or greater and not '${limitText}'`,
+      )
     }
     limit = Number.parseInt(limitText, 10) || undefined
   }

@@ -7,7 +7,11 @@ export interface Link {
 }
 
 /** Neutron's `<collection>_links` for a page (api_common.get_pagination_links). */
-export function paginationLinks(request: FastifyRequest, items: readonly { id: string }[], options: ListOptions): Link[] {
+export function paginationLinks(
+  request: FastifyRequest,
+  items: readonly { id: string }[],
+  options: ListOptions,
+): Link[] {
   const limit = options.limit
   if (limit === undefined) return []
   const url = new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`)
@@ -22,7 +26,13 @@ export function paginationLinks(request: FastifyRequest, items: readonly { id: s
   }
   if (!(items.length < limit && options.pageReverse)) {
     const first = items[0]
-    links.push({ rel: 'previous', href: href([...(first === undefined ? [] : [['marker', first.id] as [string, string]]), ['page_reverse', 'True']]) })
+    links.push({
+      rel: 'previous',
+      href: href([
+        ...(first === undefined ? [] : [['marker', first.id] as [string, string]]),
+        ['page_reverse', 'True'],
+      ]),
+    })
   }
   return links
 }

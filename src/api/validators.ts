@@ -14,7 +14,8 @@ const fail = (reason: string): never => {
   throw new InvalidValue(reason)
 }
 
-const repr = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v) ?? String(v))
+const repr = (v: unknown): string =>
+  typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v))
 
 export function toStringValue(value: unknown, maxLength = 255): string {
   if (typeof value !== 'string') return fail(`${repr(value)} is not a valid string`)
@@ -35,20 +36,26 @@ export function toBoolean(value: unknown): boolean {
 
 export function toInteger(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value
-  if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim())) return Number.parseInt(value, 10)
+  if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()))
+    return Number.parseInt(value, 10)
   return fail(`${repr(value)} is not an integer`)
 }
 
-export function toChoice<const C extends string | number>(value: unknown, choices: readonly C[]): C {
+export function toChoice<const C extends string | number>(
+  value: unknown,
+  choices: readonly C[],
+): C {
   const found = choices.find((c) => c === value)
-  if (found === undefined) return fail(`${typeof value === 'string' ? value : repr(value)} is not in valid_values`)
+  if (found === undefined)
+    return fail(`${typeof value === 'string' ? value : repr(value)} is not in valid_values`)
   return found
 }
 
 const UUID = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/
 
 export function toUuid(value: unknown): string {
-  if (typeof value !== 'string' || !UUID.test(value)) return fail(`${repr(value)} is not a valid UUID`)
+  if (typeof value !== 'string' || !UUID.test(value))
+    return fail(`${repr(value)} is not a valid UUID`)
   return value
 }
 
@@ -72,7 +79,8 @@ export function toIpAddress(value: unknown): IpAddress {
 
 export function toMacAddress(value: unknown): string {
   const mac = typeof value === 'string' ? parseMac(value) : undefined
-  if (mac === undefined || !isAssignableMac(mac)) return fail(`${repr(value)} is not a valid MAC address`)
+  if (mac === undefined || !isAssignableMac(mac))
+    return fail(`${repr(value)} is not a valid MAC address`)
   return formatMac(mac)
 }
 
@@ -88,7 +96,9 @@ export function toSubnetCidr(value: unknown): Cidr {
   const cidr = toCidr(parsed.address, parsed.prefixLength)
   const written = `${formatIp(parsed.address)}/${parsed.prefixLength}`
   if (!value.includes('/') || (parsed.address.version === 4 && written !== value)) {
-    return fail(`'${value}' isn't a recognized IP subnet cidr, '${formatCidr(cidr)}' is recommended`)
+    return fail(
+      `'${value}' isn't a recognized IP subnet cidr, '${formatCidr(cidr)}' is recommended`,
+    )
   }
   return cidr
 }
@@ -114,7 +124,8 @@ export function toList(value: unknown): unknown[] {
 }
 
 export function toDict(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${repr(value)} is not a dictionary`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail(`${repr(value)} is not a dictionary`)
   return value as Record<string, unknown>
 }
 
@@ -123,10 +134,16 @@ export function toStringList(value: unknown): string[] {
 }
 
 /** Keys of a dict must be among `allowed` (neutron-lib's _verify_dict_keys). */
-export function checkKeys(dict: Record<string, unknown>, allowed: readonly string[], required: readonly string[]): void {
+export function checkKeys(
+  dict: Record<string, unknown>,
+  allowed: readonly string[],
+  required: readonly string[],
+): void {
   const extra = Object.keys(dict).filter((k) => !allowed.includes(k))
   if (extra.length > 0 || required.some((k) => !(k in dict))) {
-    fail(`Validation of dictionary's keys failed. Expected keys: ${JSON.stringify(required)} Provided keys: ${JSON.stringify(Object.keys(dict))}`)
+    fail(
+      `Validation of dictionary's keys failed. Expected keys: ${JSON.stringify(required)} Provided keys: ${JSON.stringify(Object.keys(dict))}`,
+    )
   }
 }
 
@@ -135,7 +152,8 @@ export function attribute<T>(name: string, value: unknown, convert: (v: unknown)
   try {
     return convert(value)
   } catch (error) {
-    if (error instanceof InvalidValue) throw Errors.badRequest(`Invalid input for ${name}. Reason: ${error.message}.`)
+    if (error instanceof InvalidValue)
+      throw Errors.badRequest(`Invalid input for ${name}. Reason: ${error.message}.`)
     throw error
   }
 }

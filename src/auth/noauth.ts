@@ -13,7 +13,12 @@ export function noauthAuthenticator(): Authenticator {
     authenticate(headers) {
       const project = header(headers, 'x-project-id') ?? header(headers, 'x-tenant-id')
       if (project === undefined || project === '') {
-        const admin: RequestContext = { projectId: 'fake_project_id', userId: 'fake_user_id', roles: ['admin'], isAdmin: true }
+        const admin: RequestContext = {
+          projectId: 'fake_project_id',
+          userId: 'fake_user_id',
+          roles: ['admin'],
+          isAdmin: true,
+        }
         return Promise.resolve(admin)
       }
       const roles = rolesFrom(header(headers, 'x-roles'))

@@ -1,5 +1,13 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname } from 'node:path'
 
 /** One API token: only its SHA-256 digest is stored, never the token itself. */
@@ -50,7 +58,12 @@ export class TokenStore {
   }
 
   /** Creates a token and stores its digest; returns the token, which is shown once. */
-  create(projectId: string, userId: string, roles: readonly string[], description: string): { token: string; record: TokenRecord } {
+  create(
+    projectId: string,
+    userId: string,
+    roles: readonly string[],
+    description: string,
+  ): { token: string; record: TokenRecord } {
     this.refresh(true)
     const token = `xl-${randomBytes(24).toString('base64url')}`
     const record: TokenRecord = {
@@ -78,7 +91,9 @@ export class TokenStore {
   private write(records: TokenRecord[]): void {
     mkdirSync(dirname(this.path), { recursive: true })
     const tmp = `${this.path}.${process.pid}.tmp`
-    writeFileSync(tmp, `${JSON.stringify({ tokens: records } satisfies TokenFile, null, 2)}\n`, { mode: 0o600 })
+    writeFileSync(tmp, `${JSON.stringify({ tokens: records } satisfies TokenFile, null, 2)}\n`, {
+      mode: 0o600,
+    })
     chmodSync(tmp, 0o600)
     renameSync(tmp, this.path)
     this.records = records

@@ -5,7 +5,10 @@ import { serve } from './commands/serve.ts'
 import { registerClientCommands } from './client/register.ts'
 
 const program = new Command()
-program.name('xloud').description('Xloud Networking: Neutron-compatible networking API with pluggable IPAM').showHelpAfterError()
+program
+  .name('xloud')
+  .description('Xloud Networking: Neutron-compatible networking API with pluggable IPAM')
+  .showHelpAfterError()
 
 program
   .command('serve')
@@ -26,6 +29,8 @@ db.command('status')
 registerClientCommands(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`xloud: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`)
+  process.stderr.write(
+    `xloud: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+  )
   process.exit(error instanceof ConfigError ? 2 : 1)
 })

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs'
 import type { Option, OptionValues } from './options.ts'
-import { IniSyntaxError, parseOsloIni, substitute, type IniSections } from './oslo-ini.ts'
+import {
+  IniSyntaxError,
+  parseOsloIni,
+  substitute,
+  type IniEntry,
+  type IniSections,
+} from './oslo-ini.ts'
 import { SCHEMA, type Schema } from './schema.ts'
 
 export type Config = { -readonly [S in keyof Schema]: OptionValues<Schema[S]> } & {
@@ -45,7 +51,8 @@ export function loadConfig(file?: string): Config {
     try {
       sections = parseOsloIni(text)
     } catch (error) {
-      if (error instanceof IniSyntaxError) throw new ConfigError(`${file}:${error.line}: ${error.message}`)
+      if (error instanceof IniSyntaxError)
+        throw new ConfigError(`${file}:${error.line}: ${error.message}`)
       throw error
     }
   }
@@ -56,10 +63,17 @@ export function loadConfig(file?: string): Config {
 export function buildConfig(sections: IniSections, file?: string): Config {
   const where = file ?? '(defaults)'
   const rawDefaults = new Map<string, string>()
-  for (const [key, entry] of sections.get('DEFAULT') ?? new Map()) rawDefaults.set(key, entry.value)
+  for (const [key, entry] of sections.get('DEFAULT') ?? new Map<string, IniEntry>())
+    rawDefaults.set(key, entry.value)
   const defaultText = (key: string): string => {
     const option = (SCHEMA.DEFAULT as Record<string, Option<unknown>>)[key]
-    return rawDefaults.get(key) ?? String(option?.default ?? '')
+    const fallback = option?.default
+    return (
+      rawDefaults.get(key) ??
+      (typeof fallback === 'string' || typeof fallback === 'number' || typeof fallback === 'boolean'
+        ? String(fallback)
+        : '')
+    )
   }
   const substitutions = new Map<string, string>()
   for (const key of Object.keys(SCHEMA.DEFAULT)) substitutions.set(key, defaultText(key))
@@ -70,9 +84,10 @@ export function buildConfig(sections: IniSections, file?: string): Config {
     const values = sectionDefaults(name)
     const schema = SCHEMA[name] as Record<string, Option<unknown>>
     for (const [key, option] of Object.entries(schema)) {
-      if (typeof option.default === 'string') values[key] = substitute(option.default, substitutions)
+      if (typeof option.default === 'string')
+        values[key] = substitute(option.default, substitutions)
     }
-    for (const [key, entry] of sections.get(name) ?? new Map()) {
+    for (const [key, entry] of sections.get(name) ?? new Map<string, IniEntry>()) {
       const option = schema[key]
       if (option === undefined) {
         throw new ConfigError(`${where}:${entry.line}: [${name}] ${key}: unknown option`)
@@ -80,7 +95,9 @@ export function buildConfig(sections: IniSections, file?: string): Config {
       try {
         values[key] = option.parse(substitute(entry.value, substitutions))
       } catch (error) {
-        throw new ConfigError(`${where}:${entry.line}: [${name}] ${key}: ${(error as Error).message}`)
+        throw new ConfigError(
+          `${where}:${entry.line}: [${name}] ${key}: ${(error as Error).message}`,
+        )
       }
     }
     result[name] = values
@@ -88,5 +105,9 @@ export function buildConfig(sections: IniSections, file?: string): Config {
   const unknownSections = [...sections.keys()].filter(
     (s) => !SECTION_NAMES.includes(s as SectionName),
   )
-  return { ...(result as unknown as Omit<Config, 'file' | 'unknownSections'>), file, unknownSections }
+  return {
+    ...(result as unknown as Omit<Config, 'file' | 'unknownSections'>),
+    file,
+    unknownSections,
+  }
 }

@@ -32,7 +32,12 @@ export const opt = {
       },
     }
   },
-  int(defaultValue: number, help: string, min: number, max = Number.MAX_SAFE_INTEGER): Option<number> {
+  int(
+    defaultValue: number,
+    help: string,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+  ): Option<number> {
     return {
       type: 'integer',
       default: defaultValue,
@@ -52,7 +57,8 @@ export const opt = {
       help,
       parse(t) {
         const n = Number(t)
-        if (t === '' || !Number.isFinite(n) || n < min) throw new Error(`expected a number of at least ${min}`)
+        if (t === '' || !Number.isFinite(n) || n < min)
+          throw new Error(`expected a number of at least ${min}`)
         return n
       },
     }

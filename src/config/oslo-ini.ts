@@ -24,7 +24,7 @@ export class IniSyntaxError extends Error {
 }
 
 export function parseOsloIni(text: string): IniSections {
-  const sections: IniSections = new Map([['DEFAULT', new Map()]])
+  const sections: IniSections = new Map([['DEFAULT', new Map<string, IniEntry>()]])
   let current: Map<string, IniEntry> | undefined
   let lastKey: string | undefined
   const lines = text.split(/\r?\n/)
@@ -33,7 +33,8 @@ export function parseOsloIni(text: string): IniSections {
     if (/^\s*([#;].*)?$/.test(raw)) return
     if (/^\s/.test(raw) && current !== undefined && lastKey !== undefined) {
       const prev = current.get(lastKey)
-      if (prev !== undefined) current.set(lastKey, { value: `${prev.value}\n${raw.trim()}`, line: prev.line })
+      if (prev !== undefined)
+        current.set(lastKey, { value: `${prev.value}\n${raw.trim()}`, line: prev.line })
       return
     }
     const header = /^\[([^\]]+)\]\s*$/.exec(raw)
@@ -45,8 +46,10 @@ export function parseOsloIni(text: string): IniSections {
       return
     }
     const kv = /^([^=:\s][^=:]*?)\s*[=:]\s?(.*)$/.exec(raw)
-    if (kv === null) throw new IniSyntaxError(line, `line ${line} is neither a [section] nor key = value`)
-    if (current === undefined) throw new IniSyntaxError(line, `line ${line}: option before any [section]`)
+    if (kv === null)
+      throw new IniSyntaxError(line, `line ${line} is neither a [section] nor key = value`)
+    if (current === undefined)
+      throw new IniSyntaxError(line, `line ${line}: option before any [section]`)
     lastKey = (kv[1] ?? '').trim()
     current.set(lastKey, { value: (kv[2] ?? '').trim(), line })
   })

@@ -22,15 +22,23 @@ export type Dialect = ConnectionSpec['dialect']
  */
 export function parseConnectionUrl(url: string): ConnectionSpec {
   const scheme = /^([a-z0-9]+)(\+[a-z0-9_]+)?:\/\//i.exec(url)
-  if (scheme === null) throw new Error('not a database URL (expected sqlite://, postgresql:// or mysql+pymysql://)')
+  if (scheme === null)
+    throw new Error('not a database URL (expected sqlite://, postgresql:// or mysql+pymysql://)')
   const base = (scheme[1] ?? '').toLowerCase()
   if (base === 'sqlite') {
     const rest = url.slice(scheme[0].length)
-    if (rest === '' || rest === '/' || rest === '/:memory:') return { dialect: 'sqlite', path: ':memory:' }
-    if (!rest.startsWith('/')) throw new Error('sqlite URL must be sqlite:///relative/path or sqlite:////absolute/path')
+    if (rest === '' || rest === '/' || rest === '/:memory:')
+      return { dialect: 'sqlite', path: ':memory:' }
+    if (!rest.startsWith('/'))
+      throw new Error('sqlite URL must be sqlite:///relative/path or sqlite:////absolute/path')
     return { dialect: 'sqlite', path: resolve(rest.slice(1)) }
   }
-  const dialect = base === 'postgresql' || base === 'postgres' ? 'postgres' : base === 'mysql' || base === 'mariadb' ? 'mysql' : undefined
+  const dialect =
+    base === 'postgresql' || base === 'postgres'
+      ? 'postgres'
+      : base === 'mysql' || base === 'mariadb'
+        ? 'mysql'
+        : undefined
   if (dialect === undefined) throw new Error(`unsupported database scheme '${base}'`)
   let parsed: URL
   try {

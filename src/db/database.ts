@@ -57,7 +57,7 @@ function cachingSqlite(path: string): SqliteDatabase {
     prepare(sql: string): SqliteStatement {
       let stmt = cache.get(sql)
       if (stmt === undefined) {
-        stmt = raw.prepare(sql) as unknown as SqliteStatement
+        stmt = raw.prepare(sql)
         if (cache.size > 500) cache.clear()
         cache.set(sql, stmt)
       }

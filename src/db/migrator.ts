@@ -27,7 +27,8 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   }
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')
-    const cause = result.error instanceof Error ? result.error.message : String(result.error)
+    const cause =
+      result.error instanceof Error ? result.error.message : JSON.stringify(result.error)
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`)
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)

@@ -8,7 +8,14 @@ import {
   type UnknownRow,
 } from 'kysely'
 
-const LOCK_MODIFIERS = new Set(['ForUpdate', 'ForShare', 'ForKeyShare', 'ForNoKeyUpdate', 'SkipLocked', 'NoWait'])
+const LOCK_MODIFIERS = new Set([
+  'ForUpdate',
+  'ForShare',
+  'ForKeyShare',
+  'ForNoKeyUpdate',
+  'SkipLocked',
+  'NoWait',
+])
 
 /**
  * Removes FOR UPDATE / SKIP LOCKED from queries sent to SQLite, which has no row locks and
@@ -21,7 +28,9 @@ export class StripRowLocks implements KyselyPlugin {
     if (!SelectQueryNode.is(node) || node.endModifiers === undefined) return node
     return {
       ...node,
-      endModifiers: node.endModifiers.filter((m) => m.modifier === undefined || !LOCK_MODIFIERS.has(m.modifier)),
+      endModifiers: node.endModifiers.filter(
+        (m) => m.modifier === undefined || !LOCK_MODIFIERS.has(m.modifier),
+      ),
     }
   }
 

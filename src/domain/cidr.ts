@@ -51,7 +51,11 @@ export function hostMask(version: IpVersion, prefixLength: number): bigint {
 /** The prefix containing the address: host bits cleared. */
 export function toCidr(address: IpAddress, prefixLength: number): Cidr {
   const mask = hostMask(address.version, prefixLength)
-  return { version: address.version, network: address.value & ~mask & maxValue(address.version), prefixLength }
+  return {
+    version: address.version,
+    network: address.value & ~mask & maxValue(address.version),
+    prefixLength,
+  }
 }
 
 /** Parses and normalises a CIDR (host bits cleared). */
@@ -91,7 +95,9 @@ export function cidrContains(cidr: Cidr, address: IpAddress): boolean {
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   return (
-    a.version === b.version && firstAddress(a) <= lastAddress(b) && firstAddress(b) <= lastAddress(a)
+    a.version === b.version &&
+    firstAddress(a) <= lastAddress(b) &&
+    firstAddress(b) <= lastAddress(a)
   )
 }
 

@@ -47,7 +47,11 @@ export const Errors = {
   ),
 
   // --- not found
-  networkNotFound: make('NetworkNotFound', 404, (id: string) => `Network ${id} could not be found.`),
+  networkNotFound: make(
+    'NetworkNotFound',
+    404,
+    (id: string) => `Network ${id} could not be found.`,
+  ),
   subnetNotFound: make('SubnetNotFound', 404, (id: string) => `Subnet ${id} could not be found.`),
   portNotFound: make('PortNotFound', 404, (id: string) => `Port ${id} could not be found.`),
   subnetPoolNotFound: make(
@@ -113,7 +117,8 @@ export const Errors = {
   gatewayConflictWithAllocationPools: make(
     'GatewayConflictWithAllocationPools',
     409,
-    (gateway: string, pool: string) => `Gateway ip ${gateway} conflicts with allocation pool ${pool}.`,
+    (gateway: string, pool: string) =>
+      `Gateway ip ${gateway} conflicts with allocation pool ${pool}.`,
   ),
   outOfBoundsAllocationPool: make(
     'OutOfBoundsAllocationPool',

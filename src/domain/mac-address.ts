@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 
-const SEPARATED = /^([0-9a-fA-F]{1,2})([:-])([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})$/
+const SEPARATED =
+  /^([0-9a-fA-F]{1,2})([:-])([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})\2([0-9a-fA-F]{1,2})$/
 const BARE = /^[0-9a-fA-F]{12}$/
 
 /** A MAC address as six octets. */
@@ -31,13 +32,24 @@ export function isAssignableMac(octets: MacOctets): boolean {
  */
 export function randomMac(base: MacOctets): string {
   const random = randomBytes(6)
-  const octets = base.map((o, i) => (i < 3 || o !== 0 ? o : (random[i] ?? 0))) as unknown as MacOctets
+  const octets = base.map((o, i) =>
+    i < 3 || o !== 0 ? o : (random[i] ?? 0),
+  ) as unknown as MacOctets
   return formatMac(octets)
 }
 
 /** The modified EUI-64 interface identifier of a MAC (RFC 4291 appendix A). */
 export function eui64InterfaceId(octets: MacOctets): bigint {
-  const bytes = [octets[0] ^ 0x02, octets[1], octets[2], 0xff, 0xfe, octets[3], octets[4], octets[5]]
+  const bytes = [
+    octets[0] ^ 0x02,
+    octets[1],
+    octets[2],
+    0xff,
+    0xfe,
+    octets[3],
+    octets[4],
+    octets[5],
+  ]
   let value = 0n
   for (const b of bytes) value = (value << 8n) | BigInt(b)
   return value

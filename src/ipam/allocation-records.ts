@@ -68,7 +68,11 @@ export async function recordAllocations(
 }
 
 /** Deletes allocation rows; returns how many there were. */
-export async function deleteAllocation(tx: Tx, subnetId: string, address: IpAddress): Promise<number> {
+export async function deleteAllocation(
+  tx: Tx,
+  subnetId: string,
+  address: IpAddress,
+): Promise<number> {
   const result = await tx
     .deleteFrom('ip_allocations')
     .where('subnet_id', '=', subnetId)
@@ -79,7 +83,11 @@ export async function deleteAllocation(tx: Tx, subnetId: string, address: IpAddr
 
 /** Creates the counter rows of a new subnet. */
 export async function createCounters(tx: Tx, subnetId: string): Promise<void> {
-  const rows = Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({ subnet_id: subnetId, shard, used: 0 }))
+  const rows = Array.from({ length: COUNTER_SHARDS }, (_, shard) => ({
+    subnet_id: subnetId,
+    shard,
+    used: 0,
+  }))
   await tx.insertInto('ipam_counters').values(rows).execute()
 }
 

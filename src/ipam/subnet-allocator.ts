@@ -19,8 +19,16 @@ export interface PrefixPool {
  * @throws SubnetAllocationError (409) when no free prefix of that length is left
  * @throws SubnetAllocationError (400) when a specific CIDR is outside the pool or taken
  */
-export async function allocatePrefix(tx: Tx, pool: PrefixPool, request: SubnetRequest): Promise<Cidr> {
-  const used = await tx.selectFrom('subnets').select('cidr').where('subnetpool_id', '=', pool.id).execute()
+export async function allocatePrefix(
+  tx: Tx,
+  pool: PrefixPool,
+  request: SubnetRequest,
+): Promise<Cidr> {
+  const used = await tx
+    .selectFrom('subnets')
+    .select('cidr')
+    .where('subnetpool_id', '=', pool.id)
+    .execute()
   const usedCidrs = used.map((r) => parseCidr(r.cidr)).filter((c): c is Cidr => c !== undefined)
   const available = IntervalSet.ofCidrs(pool.prefixes).subtract(IntervalSet.ofCidrs(usedCidrs))
   switch (request.kind) {
@@ -31,7 +39,8 @@ export async function allocatePrefix(tx: Tx, pool: PrefixPool, request: SubnetRe
     }
     case 'specific': {
       const inside = pool.prefixes.some((p) => cidrWithin(request.cidr, p))
-      if (!inside || !available.covers(IntervalSet.ofCidrs([request.cidr]))) throw Errors.subnetOutsidePool()
+      if (!inside || !available.covers(IntervalSet.ofCidrs([request.cidr])))
+        throw Errors.subnetOutsidePool()
       return request.cidr
     }
   }

@@ -9,7 +9,15 @@ export function createLogger(debug: boolean): Logger {
     level: debug ? 'debug' : 'info',
     base: { pid: process.pid },
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'headers["x-auth-token"]', 'req.headers["x-auth-token"]', 'req.headers.authorization'],
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'headers["x-auth-token"]',
+        'req.headers["x-auth-token"]',
+        'req.headers.authorization',
+      ],
       censor: '***',
     },
   })

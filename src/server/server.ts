@@ -34,11 +34,19 @@ function authenticatorFor(config: Config): Authenticator {
 }
 
 /** Builds the app for a configuration, on an already migrated database, without listening. */
-export async function createServer(config: Config, logger: Logger | false): Promise<{ app: FastifyInstance; db: Db }> {
+export async function createServer(
+  config: Config,
+  logger: Logger | false,
+): Promise<{ app: FastifyInstance; db: Db }> {
   const baseMac = parseMac(config.DEFAULT.base_mac) as MacOctets
-  const db = openDatabase(parseConnectionUrl(config.database.connection), { poolSize: config.database.max_pool_size })
+  const db = openDatabase(parseConnectionUrl(config.database.connection), {
+    poolSize: config.database.max_pool_size,
+  })
   const ipam = createIpamDriver(config, db)
-  const services = createServices(db, ipam, { baseMac, physnetMtu: config.DEFAULT.global_physnet_mtu })
+  const services = createServices(db, ipam, {
+    baseMac,
+    physnetMtu: config.DEFAULT.global_physnet_mtu,
+  })
   const app = await buildApp({
     services,
     authenticator: authenticatorFor(config),
@@ -48,10 +56,14 @@ export async function createServer(config: Config, logger: Logger | false): Prom
       a.get('/readyz', async (_request, reply) => {
         try {
           const pending = await pendingMigrations(db)
-          if (pending.length > 0) return reply.code(503).send({ status: 'migrations pending', pending })
+          if (pending.length > 0) {
+            return await reply.code(503).send({ status: 'migrations pending', pending })
+          }
           return { status: 'ready', ipam_driver: ipam.name }
         } catch (error) {
-          return reply.code(503).send({ status: 'database unreachable', reason: (error as Error).message })
+          return await reply
+            .code(503)
+            .send({ status: 'database unreachable', reason: (error as Error).message })
         }
       })
     },
@@ -67,7 +79,10 @@ export async function startServer(config: Config, logger: Logger | false): Promi
   const { app, db } = await createServer(config, logger)
   await app.listen({ host: config.DEFAULT.bind_host, port: config.DEFAULT.bind_port })
   const address = app.server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : config.DEFAULT.bind_port
-  const host = config.DEFAULT.bind_host.includes(':') ? `[${config.DEFAULT.bind_host}]` : config.DEFAULT.bind_host
+  const port =
+    typeof address === 'object' && address !== null ? address.port : config.DEFAULT.bind_port
+  const host = config.DEFAULT.bind_host.includes(':')
+    ? `[${config.DEFAULT.bind_host}]`
+    : config.DEFAULT.bind_host
   return { app, db, url: `http://${host}:${port}`, close: () => app.close() }
 }

@@ -29,7 +29,11 @@ export class AvailabilityService {
   constructor(private readonly db: Db) {}
 
   async get(ctx: RequestContext, networkId: string): Promise<NetworkAvailabilityView> {
-    const row = await this.db.kysely.selectFrom('networks').selectAll().where('id', '=', networkId).executeTakeFirst()
+    const row = await this.db.kysely
+      .selectFrom('networks')
+      .selectAll()
+      .where('id', '=', networkId)
+      .executeTakeFirst()
     if (row === undefined || !canSee(ctx, row.project_id)) throw Errors.networkNotFound(networkId)
     return this.view(row, undefined)
   }
@@ -43,16 +47,29 @@ export class AvailabilityService {
     if (!ctx.isAdmin) conditions.push(sql<SqlBool>`project_id = ${ctx.projectId}`)
     const versions = ipVersion?.map((v) => Number.parseInt(v, 10))
     if (versions !== undefined) {
-      conditions.push(sql<SqlBool>`id in (select network_id from subnets where ip_version in (${sql.join(versions)}))`)
+      conditions.push(
+        sql<SqlBool>`id in (select network_id from subnets where ip_version in (${sql.join(versions)}))`,
+      )
     }
-    const rows = await selectPage<NetworkRow>(this.db.kysely, 'networks', AVAILABILITY_COLUMNS, conditions, options, (id) =>
-      Errors.networkNotFound(id),
+    const rows = await selectPage<NetworkRow>(
+      this.db.kysely,
+      'networks',
+      AVAILABILITY_COLUMNS,
+      conditions,
+      options,
+      (id) => Errors.networkNotFound(id),
     )
     return Promise.all(rows.map((r) => this.view(r, versions)))
   }
 
-  private async view(network: NetworkRow, versions: number[] | undefined): Promise<NetworkAvailabilityView> {
-    let query = this.db.kysely.selectFrom('subnets').selectAll().where('network_id', '=', network.id)
+  private async view(
+    network: NetworkRow,
+    versions: number[] | undefined,
+  ): Promise<NetworkAvailabilityView> {
+    let query = this.db.kysely
+      .selectFrom('subnets')
+      .selectAll()
+      .where('network_id', '=', network.id)
     if (versions !== undefined) query = query.where('ip_version', 'in', versions)
     const subnets = await query.orderBy('ip_version', 'desc').orderBy('id').execute()
     const per: SubnetAvailabilityView[] = []

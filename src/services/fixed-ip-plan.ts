@@ -26,7 +26,12 @@ export interface PlannedAddress {
 const PREFER_NEXT_OWNERS = new Set(['network:dhcp', 'network:distributed'])
 
 /** Router ports may hold specific addresses on SLAAC subnets. */
-const ROUTER_OWNERS = new Set(['network:router_interface', 'network:router_gateway', 'network:ha_router_replicated_interface', 'network:router_interface_distributed'])
+const ROUTER_OWNERS = new Set([
+  'network:router_interface',
+  'network:router_gateway',
+  'network:ha_router_replicated_interface',
+  'network:router_interface_distributed',
+])
 
 /**
  * Which addresses a new port gets, as Neutron decides (ipam_pluggable_backend):
@@ -44,8 +49,13 @@ export function planFixedIps(
   mac: MacOctets,
   lookup: ReadonlyMap<string, SubnetRow>,
 ): PlannedAddress[] {
-  const automatic = (s: SubnetRow): PlannedAddress => ({ candidates: [s], request: { kind: 'automatic', mac } })
-  const anyKind: AddressRequest = PREFER_NEXT_OWNERS.has(deviceOwner) ? { kind: 'prefer-next' } : { kind: 'any' }
+  const automatic = (s: SubnetRow): PlannedAddress => ({
+    candidates: [s],
+    request: { kind: 'automatic', mac },
+  })
+  const anyKind: AddressRequest = PREFER_NEXT_OWNERS.has(deviceOwner)
+    ? { kind: 'prefer-next' }
+    : { kind: 'any' }
   const autoSubnets = subnets.filter(isAutoAddress)
   if (fixedIps === undefined) {
     const plan: PlannedAddress[] = []
@@ -67,7 +77,10 @@ export function planFixedIps(
           `Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${fixed.subnet_id}`,
         )
       }
-      if (fixed.ip_address !== undefined && !isValidPortAddress(rowCidr(subnet), fixed.ip_address)) {
+      if (
+        fixed.ip_address !== undefined &&
+        !isValidPortAddress(rowCidr(subnet), fixed.ip_address)
+      ) {
         throw Errors.invalidIpForSubnet(formatIp(fixed.ip_address))
       }
     } else if (fixed.ip_address !== undefined) {
@@ -75,7 +88,9 @@ export function planFixedIps(
       subnet = subnets.find((s) => isValidPortAddress(rowCidr(s), address))
       if (subnet === undefined) throw Errors.invalidIpForNetwork(formatIp(address))
     } else {
-      throw Errors.badRequest('Invalid input for fixed_ips. Reason: Exactly one of subnet_id or ip_address must be given.')
+      throw Errors.badRequest(
+        'Invalid input for fixed_ips. Reason: Exactly one of subnet_id or ip_address must be given.',
+      )
     }
     mentioned.add(subnet.id)
     if (fixed.ip_address !== undefined) {
@@ -84,7 +99,9 @@ export function planFixedIps(
       }
       plan.push({ candidates: [subnet], request: { kind: 'specific', address: fixed.ip_address } })
     } else {
-      plan.push(isAutoAddress(subnet) ? automatic(subnet) : { candidates: [subnet], request: anyKind })
+      plan.push(
+        isAutoAddress(subnet) ? automatic(subnet) : { candidates: [subnet], request: anyKind },
+      )
     }
   }
   if (ROUTER_OWNERS.has(deviceOwner)) return plan

@@ -70,13 +70,17 @@ export function filterConditions(
         break
       case 'int': {
         const ints = values.map((v) => Number.parseInt(v, 10)).filter((n) => Number.isFinite(n))
-        conditions.push(ints.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${ref} in (${sql.join(ints)})`)
+        conditions.push(
+          ints.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${ref} in (${sql.join(ints)})`,
+        )
         break
       }
       case 'bool': {
         const bools = values.map((v) => (BOOL_TRUE.has(v) ? 1 : BOOL_FALSE.has(v) ? 0 : -1))
         if (bools.includes(-1)) {
-          throw Errors.badRequest(`Invalid input for ${attr}. Reason: '${values.join(',')}' cannot be converted to boolean.`)
+          throw Errors.badRequest(
+            `Invalid input for ${attr}. Reason: '${values.join(',')}' cannot be converted to boolean.`,
+          )
         }
         conditions.push(sql<SqlBool>`${ref} in (${sql.join(bools)})`)
         break
@@ -96,7 +100,9 @@ export function filterConditions(
 
 function tagCondition(attr: string, values: readonly string[]): Expression<SqlBool> {
   const tags = values.flatMap((v) => v.split(',')).filter((t) => t !== '')
-  const has = tags.map((t) => sql<SqlBool>`tags like ${`%${likeLiteral(JSON.stringify(t))}%`} escape '!'`)
+  const has = tags.map(
+    (t) => sql<SqlBool>`tags like ${`%${likeLiteral(JSON.stringify(t))}%`} escape '!'`,
+  )
   if (has.length === 0) return sql<SqlBool>`1 = 1`
   switch (attr) {
     case 'tags':
@@ -118,7 +124,8 @@ export function sortKeys(columns: ColumnMap, sort: readonly SortKey[]): SortKey[
     }
   }
   const keys = [...sort]
-  if (!keys.some((k) => k.key === 'id')) keys.push({ key: 'id', direction: keys[0]?.direction ?? 'asc' })
+  if (!keys.some((k) => k.key === 'id'))
+    keys.push({ key: 'id', direction: keys[0]?.direction ?? 'asc' })
   return keys
 }
 
@@ -140,7 +147,9 @@ export function afterMarker(
     const k = keys[i] as SortKey
     const col = (columns[k.key] as ColumnSpec).column
     const ascending = (k.direction === 'asc') !== reverse
-    const cmp = ascending ? sql<SqlBool>`${sql.ref(col)} > ${markerRow[col]}` : sql<SqlBool>`${sql.ref(col)} < ${markerRow[col]}`
+    const cmp = ascending
+      ? sql<SqlBool>`${sql.ref(col)} > ${markerRow[col]}`
+      : sql<SqlBool>`${sql.ref(col)} < ${markerRow[col]}`
     return sql<SqlBool>`(${sql.join([...equal, cmp], sql` and `)})`
   })
   return sql<SqlBool>`(${sql.join(terms, sql` or `)})`
@@ -161,7 +170,9 @@ export async function selectPage<R>(
   const keys = sortKeys(columns, options.sort)
   const where = [...conditions]
   if (options.marker !== undefined) {
-    const marker = await sql<Record<string, unknown>>`select * from ${sql.table(table)} where id = ${options.marker}`.execute(q)
+    const marker = await sql<
+      Record<string, unknown>
+    >`select * from ${sql.table(table)} where id = ${options.marker}`.execute(q)
     const row = marker.rows[0]
     if (row === undefined) throw markerNotFound(options.marker)
     where.push(afterMarker(columns, keys, row, options.pageReverse))
@@ -172,6 +183,9 @@ export async function selectPage<R>(
   })
   const whereSql = where.length === 0 ? sql`` : sql`where ${sql.join(where, sql` and `)}`
   const limitSql = options.limit === undefined ? sql`` : sql`limit ${options.limit}`
-  const result = await sql<R>`select * from ${sql.table(table)} ${whereSql} order by ${sql.join(order)} ${limitSql}`.execute(q)
+  const result =
+    await sql<R>`select * from ${sql.table(table)} ${whereSql} order by ${sql.join(order)} ${limitSql}`.execute(
+      q,
+    )
   return options.pageReverse ? [...result.rows].reverse() : [...result.rows]
 }

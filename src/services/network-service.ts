@@ -123,13 +123,23 @@ export class NetworkService {
     rest.delete('subnets')
     rejectUnknownFilters(rest)
     if (subnetFilter !== undefined) {
-      conditions.push(sql<SqlBool>`id in (select network_id from subnets where id in (${sql.join(subnetFilter)}))`)
+      conditions.push(
+        sql<SqlBool>`id in (select network_id from subnets where id in (${sql.join(subnetFilter)}))`,
+      )
     }
     if (!ctx.isAdmin) conditions.push(networkVisibility(ctx))
-    const rows = await selectPage<NetworkRow>(this.db.kysely, 'networks', NETWORK_COLUMNS, conditions, options, (id) =>
-      Errors.networkNotFound(id),
+    const rows = await selectPage<NetworkRow>(
+      this.db.kysely,
+      'networks',
+      NETWORK_COLUMNS,
+      conditions,
+      options,
+      (id) => Errors.networkNotFound(id),
     )
-    const subnets = await this.subnetIds(this.db.kysely, rows.map((r) => r.id))
+    const subnets = await this.subnetIds(
+      this.db.kysely,
+      rows.map((r) => r.id),
+    )
     return rows.map((r) => networkView(r, subnets.get(r.id) ?? []))
   }
 
@@ -138,18 +148,25 @@ export class NetworkService {
       const row = await findVisibleNetwork(tx, ctx, id)
       requireOwner(ctx, row.project_id, 'update_network')
       for (const attr of ADMIN_ATTRIBUTES) {
-        if (input[attr] !== undefined) requireAdmin(ctx, `(rule:update_network and rule:update_network:${attr})`)
+        if (input[attr] !== undefined)
+          requireAdmin(ctx, `(rule:update_network and rule:update_network:${attr})`)
       }
       const next: NetworkRow = {
         ...row,
         name: input.name ?? row.name,
         description: input.description ?? row.description,
-        admin_state_up: input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
+        admin_state_up:
+          input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
         shared: input.shared === undefined ? row.shared : Number(input.shared),
         mtu: input.mtu ?? row.mtu,
         port_security_enabled:
-          input.port_security_enabled === undefined ? row.port_security_enabled : Number(input.port_security_enabled),
-        router_external: input['router:external'] === undefined ? row.router_external : Number(input['router:external']),
+          input.port_security_enabled === undefined
+            ? row.port_security_enabled
+            : Number(input.port_security_enabled),
+        router_external:
+          input['router:external'] === undefined
+            ? row.router_external
+            : Number(input['router:external']),
         updated_at: timestamp(),
         revision_number: row.revision_number + 1,
       }
@@ -166,15 +183,31 @@ export class NetworkService {
     await inTransaction(this.db, async (tx) => {
       const row = await findVisibleNetwork(tx, ctx, id, true)
       requireOwner(ctx, row.project_id, 'delete_network')
-      const ports = await tx.selectFrom('ports').select('id').where('network_id', '=', id).orderBy('id').execute()
-      if (ports.length > 0) throw Errors.networkInUse(id, ports.map((p) => p.id))
-      const subnets = await tx.selectFrom('subnets').selectAll().where('network_id', '=', id).execute()
+      const ports = await tx
+        .selectFrom('ports')
+        .select('id')
+        .where('network_id', '=', id)
+        .orderBy('id')
+        .execute()
+      if (ports.length > 0)
+        throw Errors.networkInUse(
+          id,
+          ports.map((p) => p.id),
+        )
+      const subnets = await tx
+        .selectFrom('subnets')
+        .selectAll()
+        .where('network_id', '=', id)
+        .execute()
       for (const subnet of subnets) await removeSubnetInTx(tx, this.ipam, subnet)
       await tx.deleteFrom('networks').where('id', '=', id).execute()
     })
   }
 
-  private async subnetIds(q: Queryable, networkIds: readonly string[]): Promise<Map<string, string[]>> {
+  private async subnetIds(
+    q: Queryable,
+    networkIds: readonly string[],
+  ): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>()
     if (networkIds.length === 0) return out
     const rows = await q
@@ -205,7 +238,8 @@ export async function findVisibleNetwork(
 ): Promise<NetworkRow> {
   const query = q.selectFrom('networks').selectAll().where('id', '=', id)
   const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
-  if (row === undefined || !canSee(ctx, row.project_id, row.shared === 1)) throw Errors.networkNotFound(id)
+  if (row === undefined || !canSee(ctx, row.project_id, row.shared === 1))
+    throw Errors.networkNotFound(id)
   return row
 }
 
@@ -217,6 +251,8 @@ export function requireOwner(ctx: RequestContext, projectId: string, rule: strin
 /** @throws HTTPBadRequest naming filters the resource does not have */
 export function rejectUnknownFilters(rest: ReadonlyMap<string, unknown>): void {
   if (rest.size > 0) {
-    throw Errors.badRequest(`[${[...rest.keys()].map((k) => `'${k}'`).join(', ')}] is invalid attribute for filtering`)
+    throw Errors.badRequest(
+      `[${[...rest.keys()].map((k) => `'${k}'`).join(', ')}] is invalid attribute for filtering`,
+    )
   }
 }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { classifyDbError, inTransaction, RetryTransaction, type Queryable, type Tx } from '../db/transaction.ts'
+import {
+  classifyDbError,
+  inTransaction,
+  RetryTransaction,
+  type Queryable,
+  type Tx,
+} from '../db/transaction.ts'
 import { Errors, NeutronError } from '../domain/errors.ts'
 import { formatIp, ipKey, parseIp, type IpAddress } from '../domain/ip-address.ts'
 import { parseMac, randomMac, type MacOctets } from '../domain/mac-address.ts'
@@ -91,25 +97,40 @@ export class PortService {
         let net = networks.get(input.network_id)
         if (net === undefined) {
           const row = await findVisibleNetwork(tx, ctx, input.network_id)
-          const subnets = await tx.selectFrom('subnets').selectAll().where('network_id', '=', row.id).orderBy('id').execute()
+          const subnets = await tx
+            .selectFrom('subnets')
+            .selectAll()
+            .where('network_id', '=', row.id)
+            .orderBy('created_at')
+            .orderBy('cidr_first')
+            .execute()
           net = { row, subnets }
           networks.set(row.id, net)
         }
         prepared.push(await this.prepare(tx, ctx, input, net.row, net.subnets))
       }
       try {
-        await tx.insertInto('ports').values(prepared.map((p) => p.row)).execute()
+        await tx
+          .insertInto('ports')
+          .values(prepared.map((p) => p.row))
+          .execute()
       } catch (error) {
         if (classifyDbError(error) !== 'unique') throw error
         const given = prepared.find((p) => p.macGiven)
-        if (given !== undefined && (await macTaken(tx, given.row.network_id, given.row.mac_address))) {
+        if (
+          given !== undefined &&
+          (await macTaken(tx, given.row.network_id, given.row.mac_address))
+        ) {
           throw Errors.macAddressInUse(given.row.mac_address, given.row.network_id)
         }
         throw new RetryTransaction('generated MAC address collided')
       }
       const fixedIps = new Map<string, FixedIpView[]>()
       for (const port of prepared) {
-        fixedIps.set(port.row.id, await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id))
+        fixedIps.set(
+          port.row.id,
+          await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id),
+        )
       }
       return prepared.map((p) => portView(p.row, fixedIps.get(p.row.id) ?? []))
     })
@@ -124,7 +145,9 @@ export class PortService {
   ): Promise<PreparedPort> {
     const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
     if (!networkOwner && input.fixed_ips?.some((f) => f.ip_address !== undefined)) {
-      throw Errors.policyNotAuthorized('(rule:create_port and rule:create_port:fixed_ips:ip_address)')
+      throw Errors.policyNotAuthorized(
+        '(rule:create_port and rule:create_port:fixed_ips:ip_address)',
+      )
     }
     if (!networkOwner && input.mac_address !== undefined) {
       throw Errors.policyNotAuthorized('(rule:create_port and rule:create_port:mac_address)')
@@ -135,7 +158,14 @@ export class PortService {
     const mac = input.mac_address ?? randomMac(this.options.baseMac)
     const deviceOwner = input.device_owner ?? ''
     const lookup = await subnetLookup(tx, subnets, input.fixed_ips)
-    const plan = planFixedIps(network.id, subnets, input.fixed_ips, deviceOwner, parseMac(mac) as MacOctets, lookup)
+    const plan = planFixedIps(
+      network.id,
+      subnets,
+      input.fixed_ips,
+      deviceOwner,
+      parseMac(mac) as MacOctets,
+      lookup,
+    )
     const now = timestamp()
     const row: PortRow = {
       id: randomUUID(),
@@ -154,7 +184,10 @@ export class PortService {
       device_owner: deviceOwner,
       // NOTE: Neutron turns port security off for its own network:* ports.
       port_security_enabled:
-        input.port_security_enabled ?? (deviceOwner.startsWith('network:') ? false : network.port_security_enabled === 1) ? 1 : 0,
+        (input.port_security_enabled ??
+        (deviceOwner.startsWith('network:') ? false : network.port_security_enabled === 1))
+          ? 1
+          : 0,
       binding_host_id: input['binding:host_id'] ?? '',
       binding_vnic_type: input['binding:vnic_type'] ?? 'normal',
       binding_profile: JSON.stringify(input['binding:profile'] ?? {}),
@@ -182,13 +215,18 @@ export class PortService {
           break
         } catch (error) {
           if (classifyDbError(error) === 'foreign-key') throw Errors.subnetNotFound(subnet.id)
-          if (!(error instanceof NeutronError) || error.type !== 'IpAddressGenerationFailure') throw error
+          if (!(error instanceof NeutronError) || error.type !== 'IpAddressGenerationFailure')
+            throw error
         }
       }
       if (address === undefined) {
         // The subnets may have been deleted since we read them: that is a 404, not exhaustion.
         for (const subnet of planned.candidates) {
-          const exists = await tx.selectFrom('subnets').select('id').where('id', '=', subnet.id).executeTakeFirst()
+          const exists = await tx
+            .selectFrom('subnets')
+            .select('id')
+            .where('id', '=', subnet.id)
+            .executeTakeFirst()
           if (exists === undefined) throw Errors.subnetNotFound(subnet.id)
         }
         throw Errors.ipAddressGenerationFailure(networkId)
@@ -215,10 +253,18 @@ export class PortService {
         sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where project_id = ${ctx.projectId}))`,
       )
     }
-    const rows = await selectPage<PortRow>(this.db.kysely, 'ports', PORT_COLUMNS, conditions, options, (id) =>
-      Errors.portNotFound(id),
+    const rows = await selectPage<PortRow>(
+      this.db.kysely,
+      'ports',
+      PORT_COLUMNS,
+      conditions,
+      options,
+      (id) => Errors.portNotFound(id),
     )
-    const ips = await fixedIpsOf(this.db.kysely, rows.map((r) => r.id))
+    const ips = await fixedIpsOf(
+      this.db.kysely,
+      rows.map((r) => r.id),
+    )
     return rows.map((r) => portView(r, ips.get(r.id) ?? []))
   }
 
@@ -227,9 +273,11 @@ export class PortService {
       const row = await findVisiblePort(tx, ctx, id, true)
       const network = await findVisibleNetwork(tx, ctx, row.network_id)
       const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
-      if (!networkOwner && row.project_id !== ctx.projectId) throw Errors.policyNotAuthorized('update_port')
+      if (!networkOwner && row.project_id !== ctx.projectId)
+        throw Errors.policyNotAuthorized('update_port')
       if (input.mac_address !== undefined && input.mac_address !== row.mac_address) {
-        if (!networkOwner) throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:mac_address)')
+        if (!networkOwner)
+          throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:mac_address)')
         if (await macTaken(tx, row.network_id, input.mac_address)) {
           throw Errors.macAddressInUse(input.mac_address, row.network_id)
         }
@@ -238,23 +286,31 @@ export class PortService {
         ...row,
         name: input.name ?? row.name,
         description: input.description ?? row.description,
-        admin_state_up: input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
+        admin_state_up:
+          input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
         mac_address: input.mac_address ?? row.mac_address,
         device_id: input.device_id ?? row.device_id,
         device_owner: input.device_owner ?? row.device_owner,
         port_security_enabled:
-          input.port_security_enabled === undefined ? row.port_security_enabled : Number(input.port_security_enabled),
+          input.port_security_enabled === undefined
+            ? row.port_security_enabled
+            : Number(input.port_security_enabled),
         dns_name: input.dns_name ?? row.dns_name,
         binding_host_id: input['binding:host_id'] ?? row.binding_host_id,
         binding_vnic_type: input['binding:vnic_type'] ?? row.binding_vnic_type,
-        binding_profile: input['binding:profile'] === undefined ? row.binding_profile : JSON.stringify(input['binding:profile']),
+        binding_profile:
+          input['binding:profile'] === undefined
+            ? row.binding_profile
+            : JSON.stringify(input['binding:profile']),
         updated_at: timestamp(),
         revision_number: row.revision_number + 1,
       }
       await tx.updateTable('ports').set(next).where('id', '=', id).execute()
       if (input.fixed_ips !== undefined) {
         if (!networkOwner && input.fixed_ips.some((f) => f.ip_address !== undefined)) {
-          throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:fixed_ips:ip_address)')
+          throw Errors.policyNotAuthorized(
+            '(rule:update_port and rule:update_port:fixed_ips:ip_address)',
+          )
         }
         await this.replaceFixedIps(tx, next, input.fixed_ips)
       }
@@ -267,8 +323,18 @@ export class PortService {
    * addresses stay, listed addresses the port holds are kept, and a subnet-only entry is
    * satisfied by an address the port already holds on that subnet.
    */
-  private async replaceFixedIps(tx: Tx, port: PortRow, wanted: readonly FixedIpInput[]): Promise<void> {
-    const subnets = await tx.selectFrom('subnets').selectAll().where('network_id', '=', port.network_id).orderBy('id').execute()
+  private async replaceFixedIps(
+    tx: Tx,
+    port: PortRow,
+    wanted: readonly FixedIpInput[],
+  ): Promise<void> {
+    const subnets = await tx
+      .selectFrom('subnets')
+      .selectAll()
+      .where('network_id', '=', port.network_id)
+      .orderBy('created_at')
+      .orderBy('cidr_first')
+      .execute()
     const byId = new Map(subnets.map((s) => [s.id, s]))
     const current = (await fixedIpsOf(tx, [port.id])).get(port.id) ?? []
     const keep = new Set<string>()
@@ -277,7 +343,9 @@ export class PortService {
     for (const w of wanted) {
       if (w.ip_address === undefined) continue
       const text = formatIp(w.ip_address)
-      const held = current.find((c) => c.ip_address === text && (w.subnet_id === undefined || c.subnet_id === w.subnet_id))
+      const held = current.find(
+        (c) => c.ip_address === text && (w.subnet_id === undefined || c.subnet_id === w.subnet_id),
+      )
       if (held === undefined) toAllocate.push(w)
       else keep.add(key(held))
     }
@@ -296,14 +364,27 @@ export class PortService {
       if (keep.has(key(c))) continue
       const subnet = byId.get(c.subnet_id)
       const address = parseIp(c.ip_address)
-      if (subnet !== undefined && address !== undefined) await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
+      if (subnet !== undefined && address !== undefined)
+        await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
     }
     if (toAllocate.length === 0) return
     const lookup = await subnetLookup(tx, subnets, toAllocate)
-    const plan = planFixedIps(port.network_id, subnets, toAllocate, port.device_owner, parseMac(port.mac_address) as MacOctets, lookup)
+    const plan = planFixedIps(
+      port.network_id,
+      subnets,
+      toAllocate,
+      port.device_owner,
+      parseMac(port.mac_address) as MacOctets,
+      lookup,
+    )
     // EUI-64 addresses the port already holds are not asked for again.
     const held = new Set(current.map((c) => c.subnet_id))
-    await this.allocatePlan(tx, plan.filter((p) => p.request.kind !== 'automatic' || !held.has(p.candidates[0]?.id ?? '')), owner(port), port.network_id)
+    await this.allocatePlan(
+      tx,
+      plan.filter((p) => p.request.kind !== 'automatic' || !held.has(p.candidates[0]?.id ?? '')),
+      owner(port),
+      port.network_id,
+    )
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
@@ -319,7 +400,11 @@ export class PortService {
   }
 
   private async releaseAll(tx: Tx, port: PortRow): Promise<void> {
-    const allocations = await tx.selectFrom('ip_allocations').select(['subnet_id', 'ip_address']).where('port_id', '=', port.id).execute()
+    const allocations = await tx
+      .selectFrom('ip_allocations')
+      .select(['subnet_id', 'ip_address'])
+      .where('port_id', '=', port.id)
+      .execute()
     if (allocations.length === 0) return
     const subnets = await tx
       .selectFrom('subnets')
@@ -331,7 +416,8 @@ export class PortService {
     for (const a of allocations) {
       const subnet = byId.get(a.subnet_id)
       const address = parseIp(a.ip_address)
-      if (subnet !== undefined && address !== undefined) await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
+      if (subnet !== undefined && address !== undefined)
+        await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
     }
   }
 }
@@ -373,7 +459,9 @@ async function subnetLookup(
   fixedIps: readonly FixedIpInput[] | undefined,
 ): Promise<Map<string, SubnetRow>> {
   const lookup = new Map(networkSubnets.map((s) => [s.id, s]))
-  const missing = (fixedIps ?? []).map((f) => f.subnet_id).filter((id): id is string => id !== undefined && !lookup.has(id))
+  const missing = (fixedIps ?? [])
+    .map((f) => f.subnet_id)
+    .filter((id): id is string => id !== undefined && !lookup.has(id))
   if (missing.length > 0) {
     const others = await q.selectFrom('subnets').selectAll().where('id', 'in', missing).execute()
     for (const s of others) lookup.set(s.id, s)
@@ -382,19 +470,31 @@ async function subnetLookup(
 }
 
 /** The port if the context may see it: its own, or one on a network it owns. */
-export async function findVisiblePort(q: Queryable, ctx: RequestContext, id: string, forUpdate = false): Promise<PortRow> {
+export async function findVisiblePort(
+  q: Queryable,
+  ctx: RequestContext,
+  id: string,
+  forUpdate = false,
+): Promise<PortRow> {
   const query = q.selectFrom('ports').selectAll().where('id', '=', id)
   const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
   if (row === undefined) throw Errors.portNotFound(id)
   if (!ctx.isAdmin && row.project_id !== ctx.projectId) {
-    const network = await q.selectFrom('networks').select('project_id').where('id', '=', row.network_id).executeTakeFirst()
+    const network = await q
+      .selectFrom('networks')
+      .select('project_id')
+      .where('id', '=', row.network_id)
+      .executeTakeFirst()
     if (network?.project_id !== ctx.projectId) throw Errors.portNotFound(id)
   }
   return row
 }
 
 /** Fixed IPs of the given ports, each list in Neutron's order. */
-export async function fixedIpsOf(q: Queryable, portIds: readonly string[]): Promise<Map<string, FixedIpView[]>> {
+export async function fixedIpsOf(
+  q: Queryable,
+  portIds: readonly string[],
+): Promise<Map<string, FixedIpView[]>> {
   const out = new Map<string, FixedIpView[]>()
   for (let i = 0; i < portIds.length; i += 500) {
     const rows = await q
@@ -418,10 +518,15 @@ function fixedIpCondition(values: readonly string[]): Expression<SqlBool> {
   const byKind = new Map<string, string[]>()
   for (const v of values) {
     const eq = v.indexOf('=')
-    if (eq < 0) throw Errors.badRequest(`Invalid input for fixed_ips. Reason: '${v}' is not of the form key=value.`)
+    if (eq < 0)
+      throw Errors.badRequest(
+        `Invalid input for fixed_ips. Reason: '${v}' is not of the form key=value.`,
+      )
     const kind = v.slice(0, eq)
     if (!['ip_address', 'subnet_id', 'ip_address_substr'].includes(kind)) {
-      throw Errors.badRequest(`Invalid input for fixed_ips. Reason: '${kind}' is not a valid fixed_ips filter.`)
+      throw Errors.badRequest(
+        `Invalid input for fixed_ips. Reason: '${kind}' is not a valid fixed_ips filter.`,
+      )
     }
     byKind.set(kind, [...(byKind.get(kind) ?? []), v.slice(eq + 1)])
   }
@@ -431,7 +536,9 @@ function fixedIpCondition(values: readonly string[]): Expression<SqlBool> {
   const subnets = byKind.get('subnet_id')
   if (subnets !== undefined) parts.push(sql<SqlBool>`subnet_id in (${sql.join(subnets)})`)
   for (const s of byKind.get('ip_address_substr') ?? []) {
-    parts.push(sql<SqlBool>`ip_address like ${`%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`)
+    parts.push(
+      sql<SqlBool>`ip_address like ${`%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`,
+    )
   }
   return sql<SqlBool>`id in (select port_id from ip_allocations where ${sql.join(parts, sql` and `)})`
 }

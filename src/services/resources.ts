@@ -115,4 +115,5 @@ export interface NetworkAvailabilityView {
 }
 
 /** Any resource view, as a plain record for field selection. */
-export type ResourceView = NetworkView | SubnetView | SubnetPoolView | PortView | NetworkAvailabilityView
+export type ResourceView =
+  NetworkView | SubnetView | SubnetPoolView | PortView | NetworkAvailabilityView

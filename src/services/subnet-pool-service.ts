@@ -70,13 +70,20 @@ export class SubnetPoolService {
   constructor(private readonly db: Db) {}
 
   async create(ctx: RequestContext, input: SubnetPoolCreate): Promise<SubnetPoolView> {
-    if (input.shared === true) requireAdmin(ctx, '(rule:create_subnetpool and rule:create_subnetpool:shared)')
-    if (input.is_default === true) requireAdmin(ctx, '(rule:create_subnetpool and rule:create_subnetpool:is_default)')
+    if (input.shared === true)
+      requireAdmin(ctx, '(rule:create_subnetpool and rule:create_subnetpool:shared)')
+    if (input.is_default === true)
+      requireAdmin(ctx, '(rule:create_subnetpool and rule:create_subnetpool:is_default)')
     const version = input.prefixes[0]?.version ?? 4
     if (input.prefixes.some((p) => p.version !== version)) {
       throw Errors.invalidInput('Cannot mix IPv4 and IPv6 prefixes in a subnet pool')
     }
-    const bounds = checkBounds(version, input.min_prefixlen, input.default_prefixlen, input.max_prefixlen)
+    const bounds = checkBounds(
+      version,
+      input.min_prefixlen,
+      input.default_prefixlen,
+      input.max_prefixlen,
+    )
     const now = timestamp()
     const row: SubnetPoolRow = {
       id: randomUUID(),
@@ -111,8 +118,13 @@ export class SubnetPoolService {
     const { conditions, rest } = filterConditions(SUBNETPOOL_COLUMNS, options.filters)
     rejectUnknownFilters(rest)
     if (!ctx.isAdmin) conditions.push(sql<SqlBool>`(project_id = ${ctx.projectId} or shared = 1)`)
-    const rows = await selectPage<SubnetPoolRow>(this.db.kysely, 'subnetpools', SUBNETPOOL_COLUMNS, conditions, options, (id) =>
-      Errors.subnetPoolNotFound(id),
+    const rows = await selectPage<SubnetPoolRow>(
+      this.db.kysely,
+      'subnetpools',
+      SUBNETPOOL_COLUMNS,
+      conditions,
+      options,
+      (id) => Errors.subnetPoolNotFound(id),
     )
     return rows.map(subnetPoolView)
   }
@@ -125,7 +137,8 @@ export class SubnetPoolService {
     return inTransaction(this.db, async (tx) => {
       const row = await findVisibleSubnetPool(tx, ctx, id, true)
       requireOwner(ctx, row.project_id, 'update_subnetpool')
-      if (input.is_default !== undefined) requireAdmin(ctx, '(rule:update_subnetpool and rule:update_subnetpool:is_default)')
+      if (input.is_default !== undefined)
+        requireAdmin(ctx, '(rule:update_subnetpool and rule:update_subnetpool:is_default)')
       const version = row.ip_version as IpVersion
       let prefixes = row.prefixes
       if (input.prefixes !== undefined) {
@@ -134,7 +147,9 @@ export class SubnetPoolService {
         }
         const before = IntervalSet.ofCidrs(poolCidrs(row))
         if (!IntervalSet.ofCidrs(input.prefixes).covers(before)) {
-          throw Errors.illegalSubnetPoolPrefixUpdate('existing prefixes must be a subset of the new prefixes')
+          throw Errors.illegalSubnetPoolPrefixUpdate(
+            'existing prefixes must be a subset of the new prefixes',
+          )
         }
         prefixes = JSON.stringify(mergePrefixes(version, input.prefixes).map(formatCidr))
       }
@@ -167,7 +182,12 @@ export class SubnetPoolService {
     await inTransaction(this.db, async (tx) => {
       const row = await findVisibleSubnetPool(tx, ctx, id, true)
       requireOwner(ctx, row.project_id, 'delete_subnetpool')
-      const used = await tx.selectFrom('subnets').select('id').where('subnetpool_id', '=', id).limit(1).executeTakeFirst()
+      const used = await tx
+        .selectFrom('subnets')
+        .select('id')
+        .where('subnetpool_id', '=', id)
+        .limit(1)
+        .executeTakeFirst()
       if (used !== undefined) throw Errors.subnetPoolInUse(id)
       await tx.deleteFrom('subnetpools').where('id', '=', id).execute()
     })
@@ -201,6 +221,7 @@ export async function findVisibleSubnetPool(
 ): Promise<SubnetPoolRow> {
   const query = q.selectFrom('subnetpools').selectAll().where('id', '=', id)
   const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
-  if (row === undefined || !canSee(ctx, row.project_id, row.shared === 1)) throw Errors.subnetPoolNotFound(id)
+  if (row === undefined || !canSee(ctx, row.project_id, row.shared === 1))
+    throw Errors.subnetPoolNotFound(id)
   return row
 }

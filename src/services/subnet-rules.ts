@@ -27,7 +27,10 @@ const show = (version: 4 | 6, i: Interval): string =>
 
 /** The gateway Neutron picks when none is given: .1 for IPv4, the subnet-router anycast (::) for IPv6. */
 export function defaultGateway(cidr: Cidr): IpAddress {
-  return { version: cidr.version, value: cidr.version === 4 ? firstAddress(cidr) + 1n : firstAddress(cidr) }
+  return {
+    version: cidr.version,
+    value: cidr.version === 4 ? firstAddress(cidr) + 1n : firstAddress(cidr),
+  }
 }
 
 /** An IPv4 gateway may not be the network or broadcast address; outside the CIDR anything goes. */
@@ -71,12 +74,20 @@ export function defaultPools(cidr: Cidr, gateway: IpAddress | undefined): Interv
  * @throws OutOfBoundsAllocationPool (400) for a pool outside the usable part of the CIDR
  * @throws OverlappingAllocationPools (409)
  */
-export function validatePools(cidr: Cidr, pools: readonly AddressRange[], rawPools: readonly AllocationPoolView[]): Interval[] {
+export function validatePools(
+  cidr: Cidr,
+  pools: readonly AddressRange[],
+  rawPools: readonly AllocationPoolView[],
+): Interval[] {
   const usableFirst = firstAddress(cidr) + 1n
   const usableLast = lastAddress(cidr) - (cidr.version === 4 ? 1n : 0n)
   const intervals = pools.map((p, i) => {
     const raw = rawPools[i] ?? { start: formatIp(p.start), end: formatIp(p.end) }
-    if (p.start.version !== cidr.version || p.end.version !== cidr.version || p.start.value > p.end.value) {
+    if (
+      p.start.version !== cidr.version ||
+      p.end.version !== cidr.version ||
+      p.start.value > p.end.value
+    ) {
       throw Errors.invalidAllocationPool(raw.start, raw.end)
     }
     return { start: p.start.value, end: p.end.value }
@@ -91,14 +102,22 @@ export function validatePools(cidr: Cidr, pools: readonly AddressRange[], rawPoo
     const prev = sorted[k - 1] as Interval
     const next = sorted[k] as Interval
     if (next.start <= prev.end) {
-      throw Errors.overlappingAllocationPools(show(cidr.version, prev), show(cidr.version, next), formatCidr(cidr))
+      throw Errors.overlappingAllocationPools(
+        show(cidr.version, prev),
+        show(cidr.version, next),
+        formatCidr(cidr),
+      )
     }
   }
   return sorted
 }
 
 /** @throws GatewayConflictWithAllocationPools (409) when an explicit pool holds the gateway */
-export function checkGatewayOutsidePools(cidr: Cidr, gateway: IpAddress | undefined, pools: readonly Interval[]): void {
+export function checkGatewayOutsidePools(
+  cidr: Cidr,
+  gateway: IpAddress | undefined,
+  pools: readonly Interval[],
+): void {
   if (gateway === undefined) return
   for (const p of pools) {
     if (gateway.value >= p.start && gateway.value <= p.end) {
@@ -108,7 +127,10 @@ export function checkGatewayOutsidePools(cidr: Cidr, gateway: IpAddress | undefi
 }
 
 /** The pools as the API shows them. */
-export function poolViews(version: 4 | 6, pools: IntervalSet | readonly Interval[]): AllocationPoolView[] {
+export function poolViews(
+  version: 4 | 6,
+  pools: IntervalSet | readonly Interval[],
+): AllocationPoolView[] {
   const list = pools instanceof IntervalSet ? pools.intervals : pools
   return list.map((i) => ({
     start: formatIp({ version, value: i.start }),
@@ -129,7 +151,8 @@ export function validateIpv6Modes(
   const address = addressMode ?? null
   if (cidr.version === 4) {
     if (ra !== null) throw Errors.invalidInput('ipv6_ra_mode is not valid when ip_version is 4')
-    if (address !== null) throw Errors.invalidInput('ipv6_address_mode is not valid when ip_version is 4')
+    if (address !== null)
+      throw Errors.invalidInput('ipv6_address_mode is not valid when ip_version is 4')
     return
   }
   if (ra !== null && address !== null && ra !== address) {
@@ -137,7 +160,10 @@ export function validateIpv6Modes(
       `ipv6_ra_mode set to '${ra}' with ipv6_address_mode set to '${address}' is not valid. If both attributes are set, they must be the same value`,
     )
   }
-  const auto = address === 'slaac' || address === 'dhcpv6-stateless' || ((address === null) && (ra === 'slaac' || ra === 'dhcpv6-stateless'))
+  const auto =
+    address === 'slaac' ||
+    address === 'dhcpv6-stateless' ||
+    (address === null && (ra === 'slaac' || ra === 'dhcpv6-stateless'))
   if (auto && cidr.prefixLength !== 64) {
     throw Errors.invalidInput(
       `Invalid CIDR ${formatCidr(cidr)} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64`,
@@ -149,7 +175,9 @@ export function validateIpv6Modes(
 export function validateDhcpPrefix(cidr: Cidr, enableDhcp: boolean): void {
   const limit = cidr.version === 4 ? 31 : 127
   if (enableDhcp && cidr.prefixLength >= limit) {
-    throw Errors.invalidInput('Subnet has a prefix length that is incompatible with DHCP service enabled')
+    throw Errors.invalidInput(
+      'Subnet has a prefix length that is incompatible with DHCP service enabled',
+    )
   }
 }
 

@@ -120,7 +120,9 @@ export class SubnetService {
     const projectId = owningProject(ctx, input.project_id)
     const cidr = await this.resolveCidr(tx, ctx, input)
     if (cidr.version !== input.ip_version) {
-      throw Errors.invalidInput(`cidr '${formatCidr(cidr)}' does not match the ip_version '${input.ip_version}'`)
+      throw Errors.invalidInput(
+        `cidr '${formatCidr(cidr)}' does not match the ip_version '${input.ip_version}'`,
+      )
     }
     const enableDhcp = input.enable_dhcp ?? true
     validateDhcpPrefix(cidr, enableDhcp)
@@ -187,18 +189,29 @@ export class SubnetService {
     }
     if (input.subnetpool_id === undefined || input.subnetpool_id === null) {
       if (given === undefined) {
-        throw Errors.genericBadRequest('subnets', 'a subnetpool must be specified in the absence of a cidr')
+        throw Errors.genericBadRequest(
+          'subnets',
+          'a subnetpool must be specified in the absence of a cidr',
+        )
       }
       return given
     }
     const pool = await findVisibleSubnetPool(tx, ctx, input.subnetpool_id, true)
     if (pool.ip_version !== input.ip_version) {
-      throw Errors.invalidInput(`Cannot allocate IPv${input.ip_version} subnet from IPv${pool.ip_version} subnet pool`)
+      throw Errors.invalidInput(
+        `Cannot allocate IPv${input.ip_version} subnet from IPv${pool.ip_version} subnet pool`,
+      )
     }
     const prefixLength = given?.prefixLength ?? input.prefixlen ?? pool.default_prefixlen
-    if (prefixLength > pool.max_prefixlen) throw Errors.maxPrefixSubnetAllocationError(prefixLength, pool.max_prefixlen)
-    if (prefixLength < pool.min_prefixlen) throw Errors.minPrefixSubnetAllocationError(prefixLength, pool.min_prefixlen)
-    const prefixPool = { id: pool.id, version: pool.ip_version as IpVersion, prefixes: poolCidrs(pool) }
+    if (prefixLength > pool.max_prefixlen)
+      throw Errors.maxPrefixSubnetAllocationError(prefixLength, pool.max_prefixlen)
+    if (prefixLength < pool.min_prefixlen)
+      throw Errors.minPrefixSubnetAllocationError(prefixLength, pool.min_prefixlen)
+    const prefixPool = {
+      id: pool.id,
+      version: pool.ip_version,
+      prefixes: poolCidrs(pool),
+    }
     return allocatePrefix(
       tx,
       prefixPool,
@@ -218,8 +231,13 @@ export class SubnetService {
         sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where shared = 1 or project_id = ${ctx.projectId}))`,
       )
     }
-    const rows = await selectPage<SubnetRow>(this.db.kysely, 'subnets', SUBNET_COLUMNS, conditions, options, (id) =>
-      Errors.subnetNotFound(id),
+    const rows = await selectPage<SubnetRow>(
+      this.db.kysely,
+      'subnets',
+      SUBNET_COLUMNS,
+      conditions,
+      options,
+      (id) => Errors.subnetNotFound(id),
     )
     return rows.map(subnetView)
   }
@@ -231,7 +249,10 @@ export class SubnetService {
       const cidr = rowCidr(row)
       let gateway = row.gateway_ip
       if (input.gateway_ip !== undefined) {
-        if (input.gateway_ip !== null && (input.gateway_ip.version !== cidr.version || isGatewayInvalid(cidr, input.gateway_ip))) {
+        if (
+          input.gateway_ip !== null &&
+          (input.gateway_ip.version !== cidr.version || isGatewayInvalid(cidr, input.gateway_ip))
+        ) {
           throw Errors.invalidInput('Gateway is not valid on subnet')
         }
         gateway = input.gateway_ip === null ? null : formatIp(input.gateway_ip)
@@ -254,15 +275,23 @@ export class SubnetService {
         description: input.description ?? row.description,
         gateway_ip: gateway,
         allocation_pools: pools,
-        dns_nameservers: input.dns_nameservers === undefined ? row.dns_nameservers : JSON.stringify(input.dns_nameservers),
-        host_routes: input.host_routes === undefined ? row.host_routes : JSON.stringify(input.host_routes),
-        service_types: input.service_types === undefined ? row.service_types : JSON.stringify(input.service_types),
+        dns_nameservers:
+          input.dns_nameservers === undefined
+            ? row.dns_nameservers
+            : JSON.stringify(input.dns_nameservers),
+        host_routes:
+          input.host_routes === undefined ? row.host_routes : JSON.stringify(input.host_routes),
+        service_types:
+          input.service_types === undefined
+            ? row.service_types
+            : JSON.stringify(input.service_types),
         enable_dhcp: enableDhcp ? 1 : 0,
         updated_at: timestamp(),
         revision_number: row.revision_number + 1,
       }
       await tx.updateTable('subnets').set(next).where('id', '=', id).execute()
-      if (pools !== row.allocation_pools) await this.ipam.pool(tx).updateSubnet(ipamSpec(row), ipamSpec(next))
+      if (pools !== row.allocation_pools)
+        await this.ipam.pool(tx).updateSubnet(ipamSpec(row), ipamSpec(next))
       return subnetView(next)
     })
   }
@@ -295,8 +324,13 @@ export async function findVisibleSubnet(
   const row = await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
   if (row === undefined) throw Errors.subnetNotFound(id)
   if (!ctx.isAdmin && row.project_id !== ctx.projectId) {
-    const network = await q.selectFrom('networks').select(['project_id', 'shared']).where('id', '=', row.network_id).executeTakeFirst()
-    if (network === undefined || !canSee(ctx, network.project_id, network.shared === 1)) throw Errors.subnetNotFound(id)
+    const network = await q
+      .selectFrom('networks')
+      .select(['project_id', 'shared'])
+      .where('id', '=', row.network_id)
+      .executeTakeFirst()
+    if (network === undefined || !canSee(ctx, network.project_id, network.shared === 1))
+      throw Errors.subnetNotFound(id)
   }
   return row
 }
@@ -320,7 +354,12 @@ async function checkOverlap(tx: Tx, networkId: string, cidr: Cidr): Promise<void
 }
 
 /** @throws NetworkSubnetPoolAffinityError (400) when subnets of one family mix subnet pools */
-async function checkNetworkAffinity(tx: Tx, networkId: string, version: number, poolId: string | null): Promise<void> {
+async function checkNetworkAffinity(
+  tx: Tx,
+  networkId: string,
+  version: number,
+  poolId: string | null,
+): Promise<void> {
   const others = await tx
     .selectFrom('subnets')
     .select('subnetpool_id')

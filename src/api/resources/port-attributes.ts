@@ -56,11 +56,22 @@ export const PORT_ATTRIBUTES = {
 } satisfies AttrMap
 
 export function portCreate(item: Record<string, unknown>): PortCreate {
-  const { network_id, security_groups: _sg, allowed_address_pairs: _aap, extra_dhcp_opts: _edo, ...rest } = parseItem(PORT_ATTRIBUTES, item, 'POST')
+  const {
+    network_id,
+    security_groups: _sg,
+    allowed_address_pairs: _aap,
+    extra_dhcp_opts: _edo,
+    ...rest
+  } = parseItem(PORT_ATTRIBUTES, item, 'POST')
   return { ...rest, network_id: network_id ?? '' }
 }
 
 export function portUpdate(item: Record<string, unknown>): PortUpdate {
-  const { security_groups: _sg, allowed_address_pairs: _aap, extra_dhcp_opts: _edo, ...rest } = parseItem(PORT_ATTRIBUTES, item, 'PUT')
+  const {
+    security_groups: _sg,
+    allowed_address_pairs: _aap,
+    extra_dhcp_opts: _edo,
+    ...rest
+  } = parseItem(PORT_ATTRIBUTES, item, 'PUT')
   return rest
 }

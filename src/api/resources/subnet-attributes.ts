@@ -55,7 +55,8 @@ function nameservers(v: unknown): string[] {
     try {
       ip = toIpAddress(item)
     } catch (error) {
-      if (error instanceof InvalidValue) throw new InvalidValue(`'${String(item)}' is not a valid nameserver. ${error.message}`)
+      if (error instanceof InvalidValue)
+        throw new InvalidValue(`'${String(item)}' is not a valid nameserver. ${error.message}`)
       throw error
     }
     const text = formatIp(ip)
@@ -97,8 +98,16 @@ export const SUBNET_ATTRIBUTES = {
   dns_nameservers: attr(true, true, nameservers),
   host_routes: attr(true, true, hostRoutes),
   enable_dhcp: attr(true, true, toBoolean),
-  ipv6_ra_mode: attr(true, false, nullable((v) => toChoice(v, IPV6_MODES))),
-  ipv6_address_mode: attr(true, false, nullable((v) => toChoice(v, IPV6_MODES))),
+  ipv6_ra_mode: attr(
+    true,
+    false,
+    nullable((v) => toChoice(v, IPV6_MODES)),
+  ),
+  ipv6_address_mode: attr(
+    true,
+    false,
+    nullable((v) => toChoice(v, IPV6_MODES)),
+  ),
   service_types: attr(true, true, toStringList),
   segment_id: attr(true, false, (v) => (v === null ? null : toUuid(v))),
   tenant_id: attr(true, false, toStringValue),
@@ -110,12 +119,20 @@ export const SUBNET_ATTRIBUTES = {
 } satisfies AttrMap
 
 export function subnetCreate(item: Record<string, unknown>): SubnetCreate {
-  const { allocation_pools, network_id, ip_version, segment_id: _segment, ...rest } = parseItem(SUBNET_ATTRIBUTES, item, 'POST')
+  const {
+    allocation_pools,
+    network_id,
+    ip_version,
+    segment_id: _segment,
+    ...rest
+  } = parseItem(SUBNET_ATTRIBUTES, item, 'POST')
   return {
     ...rest,
     network_id: network_id ?? '',
     ip_version: ip_version ?? 4,
-    ...(allocation_pools === undefined ? {} : { allocation_pools: allocation_pools.ranges, allocation_pools_raw: allocation_pools.raw }),
+    ...(allocation_pools === undefined
+      ? {}
+      : { allocation_pools: allocation_pools.ranges, allocation_pools_raw: allocation_pools.raw }),
   }
 }
 
@@ -123,6 +140,8 @@ export function subnetUpdate(item: Record<string, unknown>): SubnetUpdate {
   const { allocation_pools, ...rest } = parseItem(SUBNET_ATTRIBUTES, item, 'PUT')
   return {
     ...rest,
-    ...(allocation_pools === undefined ? {} : { allocation_pools: allocation_pools.ranges, allocation_pools_raw: allocation_pools.raw }),
+    ...(allocation_pools === undefined
+      ? {}
+      : { allocation_pools: allocation_pools.ranges, allocation_pools_raw: allocation_pools.raw }),
   }
 }

@@ -6,7 +6,6 @@ const RESOURCES: [string, string][] = [
   ['subnet', 'subnets'],
   ['subnetpool', 'subnetpools'],
   ['port', 'ports'],
-  ['network_ip_availability', 'network-ip-availabilities'],
 ]
 
 function origin(request: FastifyRequest): string {
@@ -16,7 +15,9 @@ function origin(request: FastifyRequest): string {
 /** Version discovery (`GET /`), the v2.0 resource index and the extension list, as Neutron. */
 export function registerInfoRoutes(app: FastifyInstance): void {
   app.get('/', async (request) => ({
-    versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${origin(request)}/v2.0/` }] }],
+    versions: [
+      { id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${origin(request)}/v2.0/` }] },
+    ],
   }))
   app.get('/v2.0', async (request) => ({
     resources: RESOURCES.map(([name, collection]) => ({

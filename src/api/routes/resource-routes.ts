@@ -47,7 +47,10 @@ const methodNotAllowed = (): never => {
 }
 
 /** GET/POST on the collection, GET/PUT/DELETE on one item, 405 for anything else. */
-export function registerResource<V extends object, C, U>(app: FastifyInstance, h: ResourceHandlers<V, C, U>): void {
+export function registerResource<V extends object, C, U>(
+  app: FastifyInstance,
+  h: ResourceHandlers<V, C, U>,
+): void {
   const base = `/v2.0/${h.collection}`
   app.get(base, async (request, reply) => {
     const ctx = contextOf(request)
@@ -55,9 +58,15 @@ export function registerResource<V extends object, C, U>(app: FastifyInstance, h
     const options = listOptions(query)
     const fields = requestedFields(query)
     const views = await h.list(ctx, options)
-    const body: Record<string, unknown> = { [h.collection]: views.map((v) => shape(h, ctx, v, fields)) }
+    const body: Record<string, unknown> = {
+      [h.collection]: views.map((v) => shape(h, ctx, v, fields)),
+    }
     if (options.limit !== undefined) {
-      body[`${h.collection}_links`] = paginationLinks(request, views as unknown as { id: string }[], options)
+      body[`${h.collection}_links`] = paginationLinks(
+        request,
+        views as unknown as { id: string }[],
+        options,
+      )
     }
     return reply.send(body)
   })
@@ -73,7 +82,9 @@ export function registerResource<V extends object, C, U>(app: FastifyInstance, h
     const ctx = contextOf(request)
     const { id } = request.params as { id: string }
     const view = await h.get(ctx, id)
-    return reply.send({ [h.resource]: shape(h, ctx, view, requestedFields(request.query as QueryValues)) })
+    return reply.send({
+      [h.resource]: shape(h, ctx, view, requestedFields(request.query as QueryValues)),
+    })
   })
   app.put(`${base}/:id`, async (request, reply) => {
     const ctx = contextOf(request)

@@ -9,7 +9,9 @@ export async function dbUpgrade(configFile: string | undefined): Promise<void> {
   const db = openDatabase(parseConnectionUrl(config.database.connection), { poolSize: 2 })
   try {
     const applied = await migrateToLatest(db)
-    process.stdout.write(applied.length === 0 ? 'database is up to date\n' : `applied: ${applied.join(', ')}\n`)
+    process.stdout.write(
+      applied.length === 0 ? 'database is up to date\n' : `applied: ${applied.join(', ')}\n`,
+    )
   } finally {
     await db.close()
   }
@@ -21,7 +23,9 @@ export async function dbStatus(configFile: string | undefined): Promise<void> {
   const db = openDatabase(parseConnectionUrl(config.database.connection), { poolSize: 1 })
   try {
     const pending = await pendingMigrations(db)
-    process.stdout.write(pending.length === 0 ? 'database is up to date\n' : `pending: ${pending.join(', ')}\n`)
+    process.stdout.write(
+      pending.length === 0 ? 'database is up to date\n' : `pending: ${pending.join(', ')}\n`,
+    )
     if (pending.length > 0) process.exitCode = 1
   } finally {
     await db.close()

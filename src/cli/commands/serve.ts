@@ -5,7 +5,9 @@ import { createLogger } from '../../server/logger.ts'
 import { startServer } from '../../server/server.ts'
 
 function describeStart(config: Config, adminToken: string | undefined, url: string): string {
-  const lines = [`Xloud Networking API on ${url} (ipam_driver = ${config.DEFAULT.ipam_driver}, auth_strategy = ${config.DEFAULT.auth_strategy}, ${config.DEFAULT.api_workers} worker(s))`]
+  const lines = [
+    `Xloud Networking API on ${url} (ipam_driver = ${config.DEFAULT.ipam_driver}, auth_strategy = ${config.DEFAULT.auth_strategy}, ${config.DEFAULT.api_workers} worker(s))`,
+  ]
   if (adminToken !== undefined) {
     lines.push(
       '',
@@ -23,7 +25,9 @@ function describeStart(config: Config, adminToken: string | undefined, url: stri
     )
   }
   if (config.DEFAULT.auth_strategy === 'noauth') {
-    lines.push('WARNING: auth_strategy = noauth: anyone who can reach this port is admin. Development only.')
+    lines.push(
+      'WARNING: auth_strategy = noauth: anyone who can reach this port is admin. Development only.',
+    )
   }
   return lines.join('\n')
 }
@@ -43,10 +47,14 @@ export async function serve(configFile: string | undefined): Promise<void> {
   const logger = createLogger(config.DEFAULT.debug)
   const workers = config.DEFAULT.api_workers
   if (cluster.isPrimary) {
-    for (const section of config.unknownSections) logger.warn({ section }, `configuration section [${section}] is not used`)
+    for (const section of config.unknownSections)
+      logger.warn({ section }, `configuration section [${section}] is not used`)
     const report = await bootstrap(config)
-    if (report.migrations.length > 0) logger.info({ migrations: report.migrations }, 'database migrated')
-    const host = config.DEFAULT.bind_host.includes(':') ? `[${config.DEFAULT.bind_host}]` : config.DEFAULT.bind_host
+    if (report.migrations.length > 0)
+      logger.info({ migrations: report.migrations }, 'database migrated')
+    const host = config.DEFAULT.bind_host.includes(':')
+      ? `[${config.DEFAULT.bind_host}]`
+      : config.DEFAULT.bind_host
     const url = `http://${host}:${config.DEFAULT.bind_port}`
     if (workers === 1) {
       const server = await startServer(config, logger)
@@ -58,11 +66,15 @@ export async function serve(configFile: string | undefined): Promise<void> {
     for (let i = 0; i < workers; i++) cluster.fork()
     let ready = 0
     cluster.on('listening', () => {
-      if (++ready === workers) process.stderr.write(`${describeStart(config, report.adminToken, url)}\n`)
+      if (++ready === workers)
+        process.stderr.write(`${describeStart(config, report.adminToken, url)}\n`)
     })
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) return
-      logger.error({ worker: worker.process.pid, code, signal }, 'API worker died; starting another')
+      logger.error(
+        { worker: worker.process.pid, code, signal },
+        'API worker died; starting another',
+      )
       cluster.fork()
     })
     stopOnSignal(async () => {

@@ -96,7 +96,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('network_id', 'varchar(36)', (c) => c.notNull())
     .addPrimaryKeyConstraint('ip_allocations_pk', ['subnet_id', 'address_key'])
     .execute()
-  await db.schema.createIndex('ip_allocations_port').on('ip_allocations').column('port_id').execute()
+  await db.schema
+    .createIndex('ip_allocations_port')
+    .on('ip_allocations')
+    .column('port_id')
+    .execute()
   await db.schema
     .createIndex('ip_allocations_address')
     .on('ip_allocations')

@@ -125,7 +125,9 @@ export class FreeRanges {
         end_key: ipKey(r.end),
       }))
       const insert = this.tx.insertInto('ipam_free_ranges').values(rows)
-      await (this.dialect === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.doNothing())).execute()
+      await (
+        this.dialect === 'mysql' ? insert.ignore() : insert.onConflict((oc) => oc.doNothing())
+      ).execute()
     }
   }
 

@@ -59,9 +59,11 @@ class InternalPool implements IpamPool {
       .select('address_key')
       .where('subnet_id', '=', subnetId)
       .execute()
-    return IntervalSet.of(rows.map((r) => {
-      const v = BigInt(`0x${r.address_key}`)
-      return { start: v, end: v }
-    }))
+    return IntervalSet.of(
+      rows.map((r) => {
+        const v = BigInt(`0x${r.address_key}`)
+        return { start: v, end: v }
+      }),
+    )
   }
 }
