@@ -1,0 +1,221 @@
+/**
+ * The IPAM driver contract, as the API shows it: run against every driver on every backend
+ * (DRIVERS=…, BACKENDS=… narrow it). A driver is done when it passes this suite.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { client, type Client } from '../support/http.ts'
+import { selectedFixtures, type DriverUnderTest } from './driver-fixtures.ts'
+
+interface FixedIp {
+  subnet_id: string
+  ip_address: string
+}
+interface Port {
+  id: string
+  fixed_ips: FixedIp[]
+  mac_address: string
+}
+interface Err {
+  NeutronError: { type: string; message: string }
+}
+
+for (const fixture of selectedFixtures()) {
+  describe(`IPAM conformance: ${fixture.name}`, () => {
+    let sut: DriverUnderTest
+    let api: Client
+    let cidrCounter = 0
+
+    before(async () => {
+      sut = await fixture.start()
+      api = client(sut.url)
+    })
+    after(async () => {
+      await sut.close()
+    })
+
+    /** A network with one IPv4 subnet whose range the external system knows. */
+    async function network(
+      prefixLength = 24,
+      body: Record<string, unknown> = {},
+    ): Promise<{ net: string; subnet: string; cidr: string }> {
+      const cidr = `10.${100 + Math.floor(cidrCounter / 200)}.${cidrCounter++ % 200}.0/${prefixLength}`
+      await sut.defineRange(cidr)
+      const net = await api.post<{ network: { id: string } }>('/v2.0/networks', {
+        network: { name: `n-${cidrCounter}` },
+      })
+      assert.equal(net.status, 201)
+      const sub = await api.post<{ subnet: { id: string } }>('/v2.0/subnets', {
+        subnet: { network_id: net.body.network.id, ip_version: 4, cidr, ...body },
+      })
+      assert.equal(sub.status, 201, sub.text)
+      return { net: net.body.network.id, subnet: sub.body.subnet.id, cidr }
+    }
+
+    async function used(net: string): Promise<number> {
+      const r = await api.get<{ network_ip_availability: { used_ips: number } }>(
+        `/v2.0/network-ip-availabilities/${net}`,
+      )
+      return r.body.network_ip_availability.used_ips
+    }
+
+    test('seed flow: a port gets an address from the pool, and gives it back on delete', async () => {
+      const { net, subnet, cidr } = await network()
+      const prefix = cidr.split('.').slice(0, 3).join('.')
+      const port = await api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } })
+      assert.equal(port.status, 201)
+      const [ip] = port.body.port.fixed_ips
+      assert.equal(ip?.subnet_id, subnet)
+      const last = Number(ip?.ip_address.split('.')[3])
+      assert.ok(ip?.ip_address.startsWith(`${prefix}.`) && last >= 2 && last <= 254, ip?.ip_address)
+      assert.equal(await used(net), 1)
+      const shown = await api.get<{ port: Port }>(`/v2.0/ports/${port.body.port.id}`)
+      assert.deepEqual(shown.body.port.fixed_ips, port.body.port.fixed_ips)
+      assert.equal((await api.delete(`/v2.0/ports/${port.body.port.id}`)).status, 204)
+      assert.equal(await used(net), 0)
+      // The released address can be had again.
+      const again = await api.post<{ port: Port }>('/v2.0/ports', {
+        port: { network_id: net, fixed_ips: [{ subnet_id: subnet, ip_address: ip?.ip_address }] },
+      })
+      assert.equal(again.status, 201, again.text)
+    })
+
+    test('exhaustion: a /29 gives five ports, then 409 at once; a bulk that does not fit creates nothing', async () => {
+      const { net } = await network(29)
+      const got = new Set<string>()
+      for (let i = 0; i < 5; i++) {
+        const r = await api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } })
+        assert.equal(r.status, 201)
+        got.add(r.body.port.fixed_ips[0]?.ip_address ?? '')
+      }
+      assert.equal(got.size, 5)
+      const full = await api.post<Err>('/v2.0/ports', { port: { network_id: net } })
+      assert.equal(full.status, 409)
+      assert.equal(full.body.NeutronError.type, 'IpAddressGenerationFailure')
+      assert.equal(
+        full.body.NeutronError.message,
+        `No more IP addresses available on network ${net}.`,
+      )
+
+      const { net: net2 } = await network(29)
+      const bulk = await api.post<Err>('/v2.0/ports', {
+        ports: Array.from({ length: 6 }, () => ({ network_id: net2 })),
+      })
+      assert.equal(bulk.status, 409)
+      assert.equal(bulk.body.NeutronError.type, 'IpAddressGenerationFailure')
+      const ports = await api.get<{ ports: Port[] }>(`/v2.0/ports?network_id=${net2}`)
+      assert.equal(ports.body.ports.length, 0)
+      assert.equal(await used(net2), 0)
+    })
+
+    test('specific addresses: taken once, then 409 naming the address; outside the pools allowed; network/broadcast refused', async () => {
+      const { net, subnet, cidr } = await network(24, { allocation_pools: [] })
+      void cidr
+      const prefix = cidr.split('.').slice(0, 3).join('.')
+      const first = await api.post<{ port: Port }>('/v2.0/ports', {
+        port: { network_id: net, fixed_ips: [{ subnet_id: subnet, ip_address: `${prefix}.77` }] },
+      })
+      assert.equal(first.status, 201, first.text)
+      const second = await api.post<Err>('/v2.0/ports', {
+        port: { network_id: net, fixed_ips: [{ ip_address: `${prefix}.77` }] },
+      })
+      assert.equal(second.status, 409)
+      assert.equal(second.body.NeutronError.type, 'IpAddressAlreadyAllocated')
+      assert.match(
+        second.body.NeutronError.message,
+        new RegExp(`${prefix.replaceAll('.', '\\.')}\\.77`),
+      )
+      for (const bad of ['0', '255']) {
+        const r = await api.post<Err>('/v2.0/ports', {
+          port: {
+            network_id: net,
+            fixed_ips: [{ subnet_id: subnet, ip_address: `${prefix}.${bad}` }],
+          },
+        })
+        assert.equal(r.status, 400)
+        assert.equal(r.body.NeutronError.type, 'InvalidIpForSubnet')
+      }
+    })
+
+    test('bulk: all ports get distinct addresses in one request', async () => {
+      const { net } = await network(24)
+      const r = await api.post<{ ports: Port[] }>('/v2.0/ports', {
+        ports: Array.from({ length: 50 }, (_, i) => ({ network_id: net, name: `b${i}` })),
+      })
+      assert.equal(r.status, 201)
+      const ips = r.body.ports.map((p) => p.fixed_ips[0]?.ip_address)
+      assert.equal(new Set(ips).size, 50)
+      assert.equal(await used(net), 50)
+    })
+
+    test(
+      'IPv6: DHCPv6-stateful allocates from the pool, SLAAC gives the EUI-64 of the MAC',
+      { skip: fixture.unsupported.ipv6 },
+      async () => {
+        const net = await api.post<{ network: { id: string } }>('/v2.0/networks', {
+          network: { name: 'v6' },
+        })
+        const id = net.body.network.id
+        const n = cidrCounter++
+        const stateful = `2001:db8:${(0x100 + n).toString(16)}::/64`
+        const slaac = `2001:db8:${(0x200 + n).toString(16)}::/64`
+        await sut.defineRange(stateful)
+        await sut.defineRange(slaac)
+        assert.equal(
+          (
+            await api.post('/v2.0/subnets', {
+              subnet: {
+                network_id: id,
+                ip_version: 6,
+                cidr: stateful,
+                ipv6_address_mode: 'dhcpv6-stateful',
+                ipv6_ra_mode: 'dhcpv6-stateful',
+              },
+            })
+          ).status,
+          201,
+        )
+        assert.equal(
+          (
+            await api.post('/v2.0/subnets', {
+              subnet: {
+                network_id: id,
+                ip_version: 6,
+                cidr: slaac,
+                ipv6_address_mode: 'slaac',
+                ipv6_ra_mode: 'slaac',
+              },
+            })
+          ).status,
+          201,
+        )
+        const port = await api.post<{ port: Port }>('/v2.0/ports', {
+          port: { network_id: id, mac_address: 'fa:16:3e:2c:0d:62' },
+        })
+        assert.equal(port.status, 201, port.text)
+        const addresses = port.body.port.fixed_ips.map((f) => f.ip_address).sort()
+        assert.equal(addresses.length, 2)
+        assert.ok(
+          addresses.includes(`${slaac.split('::')[0] ?? ''}:0:f816:3eff:fe2c:d62`),
+          addresses.join(' '),
+        )
+      },
+    )
+
+    test('64 parallel port creates on one subnet: 64 distinct addresses, no error', async () => {
+      const { net } = await network(24)
+      const results = await Promise.all(
+        Array.from({ length: 64 }, () =>
+          api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } }),
+        ),
+      )
+      assert.deepEqual(
+        results.map((r) => r.status).filter((s) => s !== 201),
+        [],
+      )
+      const ips = results.map((r) => r.body.port.fixed_ips[0]?.ip_address)
+      assert.equal(new Set(ips).size, 64)
+      assert.equal(await used(net), 64)
+    })
+  })
+}
