@@ -46,7 +46,8 @@ export function bodyItems(
   collection: string,
   allowBulk: boolean,
 ): { items: Record<string, unknown>[]; bulk: boolean } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  if (Array.isArray(body)) throw Errors.badRequest('Body contains invalid data')
+  if (typeof body !== 'object' || body === null) {
     throw Errors.badRequest(`Unable to find '${resource}' in request body`)
   }
   const record = body as Record<string, unknown>
@@ -55,13 +56,15 @@ export function bodyItems(
     if (list.length === 0) throw Errors.badRequest('Resources required')
     return { items: list.map((item) => asItem(item, resource)), bulk: true }
   }
-  if (!(resource in record)) throw Errors.badRequest(`Unable to find '${resource}' in request body`)
+  if (record[resource] === undefined || record[resource] === null) {
+    throw Errors.badRequest(`Unable to find '${resource}' in request body`)
+  }
   return { items: [asItem(record[resource], resource)], bulk: false }
 }
 
 function asItem(value: unknown, resource: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw Errors.badRequest(`Unable to find '${resource}' in request body`)
+    throw Errors.badRequest(`Object '${resource}' contains invalid data`)
   }
   return value as Record<string, unknown>
 }

@@ -1,7 +1,7 @@
 import { formatCidr, hasHostBits, parseCidrText, toCidr, type Cidr } from '../domain/cidr.ts'
 import { Errors } from '../domain/errors.ts'
 import { formatIp, parseIp, parseIpv4, type IpAddress } from '../domain/ip-address.ts'
-import { formatMac, isAssignableMac, parseMac } from '../domain/mac-address.ts'
+import { formatMac, parseMac } from '../domain/mac-address.ts'
 
 /**
  * neutron-lib's attribute validators and converters, with its messages. Each returns the
@@ -10,12 +10,20 @@ import { formatMac, isAssignableMac, parseMac } from '../domain/mac-address.ts'
  */
 export class InvalidValue extends Error {}
 
+/** A converter's refusal: Neutron reports these as InvalidInput, not per attribute. */
+export class InvalidConversion extends InvalidValue {}
+
 const fail = (reason: string): never => {
   throw new InvalidValue(reason)
 }
 
-const repr = (v: unknown): string =>
-  typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v))
+/** Python's `'%s'` of a value, as Neutron's messages quote it. */
+function repr(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number') return `'${String(v)}'`
+  if (v === null) return "'None'"
+  if (typeof v === 'boolean') return v ? "'True'" : "'False'"
+  return `'${JSON.stringify(v)}'`
+}
 
 export function toStringValue(value: unknown, maxLength = 255): string {
   if (typeof value !== 'string') return fail(`${repr(value)} is not a valid string`)
@@ -31,14 +39,14 @@ export function toBoolean(value: unknown): boolean {
     if (v === 'true' || v === '1') return true
     if (v === 'false' || v === '0') return false
   }
-  return fail(`${repr(value)} cannot be converted to boolean`)
+  throw new InvalidConversion(`${repr(value)} cannot be converted to boolean`)
 }
 
 export function toInteger(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value
   if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()))
     return Number.parseInt(value, 10)
-  return fail(`${repr(value)} is not an integer`)
+  throw new InvalidConversion(`${repr(value)} is not an integer`)
 }
 
 export function toChoice<const C extends string | number>(
@@ -46,8 +54,7 @@ export function toChoice<const C extends string | number>(
   choices: readonly C[],
 ): C {
   const found = choices.find((c) => c === value)
-  if (found === undefined)
-    return fail(`${typeof value === 'string' ? value : repr(value)} is not in valid_values`)
+  if (found === undefined) return fail(`${String(value)} is not in valid_values`)
   return found
 }
 
@@ -79,8 +86,10 @@ export function toIpAddress(value: unknown): IpAddress {
 
 export function toMacAddress(value: unknown): string {
   const mac = typeof value === 'string' ? parseMac(value) : undefined
-  if (mac === undefined || !isAssignableMac(mac))
+  // NOTE: Neutron accepts multicast MACs; only the all-zero address is refused.
+  if (mac === undefined || mac.every((o) => o === 0)) {
     return fail(`${repr(value)} is not a valid MAC address`)
+  }
   return formatMac(mac)
 }
 
@@ -152,8 +161,10 @@ export function attribute<T>(name: string, value: unknown, convert: (v: unknown)
   try {
     return convert(value)
   } catch (error) {
-    if (error instanceof InvalidValue)
+    if (error instanceof InvalidConversion) throw Errors.invalidInput(error.message)
+    if (error instanceof InvalidValue) {
       throw Errors.badRequest(`Invalid input for ${name}. Reason: ${error.message}.`)
+    }
     throw error
   }
 }

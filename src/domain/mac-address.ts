@@ -21,11 +21,6 @@ export function formatMac(octets: MacOctets): string {
   return octets.map((o) => o.toString(16).padStart(2, '0')).join(':')
 }
 
-/** A unicast, non-zero MAC, as Neutron requires for a port. */
-export function isAssignableMac(octets: MacOctets): boolean {
-  return (octets[0] & 1) === 0 && octets.some((o) => o !== 0)
-}
-
 /**
  * A random MAC built on `base`: the first three octets (the OUI) and any non-zero octet of the
  * base are kept, the rest are random, as Neutron's `base_mac` option works.

@@ -4,12 +4,13 @@ import {
   firstAddress,
   formatCidr,
   lastAddress,
+  parseCidrText,
   type Cidr,
 } from '../domain/cidr.ts'
 import { Errors, NeutronError } from '../domain/errors.ts'
-import { formatIp, type IpAddress } from '../domain/ip-address.ts'
+import { formatIp, parseIp, type IpAddress } from '../domain/ip-address.ts'
 import { IntervalSet, type Interval } from '../domain/interval-set.ts'
-import type { AllocationPoolView } from './resources.ts'
+import type { AllocationPoolView, HostRouteView } from './resources.ts'
 
 /**
  * Neutron's rules for a subnet's gateway and allocation pools (neutron/ipam/utils.py and
@@ -188,4 +189,25 @@ export function gatewayNotAllocatable(gateway: IpAddress, cidr: Cidr): NeutronEr
     409,
     `Gateway IP ${formatIp(gateway)} cannot be allocated in CIDR ${formatCidr(cidr)}`,
   )
+}
+
+/**
+ * Route destinations and next hops must be of the subnet's family.
+ * @throws InvalidInput (400) with Neutron's wording
+ */
+export function validateHostRoutes(version: 4 | 6, routes: readonly HostRouteView[]): void {
+  for (const route of routes) {
+    const destination = parseCidrText(route.destination, true)
+    if (destination !== undefined && destination.address.version !== version) {
+      throw Errors.invalidInput(
+        `destination '${route.destination}' does not match the ip_version '${version}'`,
+      )
+    }
+    const nexthop = parseIp(route.nexthop)
+    if (nexthop !== undefined && nexthop.version !== version) {
+      throw Errors.invalidInput(
+        `nexthop '${route.nexthop}' does not match the ip_version '${version}'`,
+      )
+    }
+  }
 }

@@ -30,6 +30,7 @@ import {
   isGatewayInvalid,
   poolViews,
   validateDhcpPrefix,
+  validateHostRoutes,
   validateIpv6Modes,
   validatePools,
   type AddressRange,
@@ -127,6 +128,7 @@ export class SubnetService {
     const enableDhcp = input.enable_dhcp ?? true
     validateDhcpPrefix(cidr, enableDhcp)
     validateIpv6Modes(cidr, input.ipv6_ra_mode, input.ipv6_address_mode)
+    validateHostRoutes(cidr.version, input.host_routes ?? [])
     await checkNetworkAffinity(tx, network.id, input.ip_version, input.subnetpool_id ?? null)
     await checkOverlap(tx, network.id, cidr)
 
@@ -267,6 +269,7 @@ export class SubnetService {
         const current = ipamSpec({ ...row, allocation_pools: pools })
         checkGatewayOutsidePools(cidr, gatewayIp ?? current.gateway, current.pools.intervals)
       }
+      validateHostRoutes(cidr.version, input.host_routes ?? [])
       const enableDhcp = input.enable_dhcp ?? row.enable_dhcp === 1
       validateDhcpPrefix(cidr, enableDhcp)
       const next: SubnetRow = {

@@ -2,7 +2,8 @@ import type { FixedIpInput } from '../../services/fixed-ip-plan.ts'
 import type { PortCreate, PortUpdate } from '../../services/port-service.ts'
 import { attr, parseItem, readOnlyAttr, type AttrMap } from '../body.ts'
 import {
-  checkKeys,
+  InvalidConversion,
+  InvalidValue,
   toBoolean,
   toDict,
   toIpAddress,
@@ -14,9 +15,16 @@ import {
 } from '../validators.ts'
 
 function fixedIps(v: unknown): FixedIpInput[] {
-  return toList(v).map((item) => {
-    const fixed = toDict(item)
-    checkKeys(fixed, ['subnet_id', 'ip_address'], [])
+  if (!Array.isArray(v)) throw new InvalidValue(`Invalid data format for fixed IP: '${String(v)}'`)
+  return v.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new InvalidValue(`Invalid data format for fixed IP: '${JSON.stringify(item)}'`)
+    }
+    const fixed = item as Record<string, unknown>
+    // NOTE: other keys are ignored, as Neutron does.
+    if (fixed.subnet_id === undefined && fixed.ip_address === undefined) {
+      throw new InvalidConversion('IP allocation requires subnet_id or ip_address')
+    }
     return {
       ...(fixed.subnet_id === undefined ? {} : { subnet_id: toUuid(fixed.subnet_id) }),
       ...(fixed.ip_address === undefined ? {} : { ip_address: toIpAddress(fixed.ip_address) }),
