@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { ConfigError } from '../config/load-config.ts'
 import { dbStatus, dbUpgrade } from './commands/db.ts'
 import { serve } from './commands/serve.ts'
+import { registerTokenCommands } from './commands/token.ts'
 import { registerClientCommands } from './client/register.ts'
 
 const program = new Command()
@@ -26,6 +27,7 @@ db.command('status')
   .option('--config-file <file>', 'neutron.conf to read')
   .action(async (opts: { configFile?: string }) => dbStatus(opts.configFile))
 
+registerTokenCommands(program)
 registerClientCommands(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {
