@@ -20,12 +20,15 @@ import { createPool as createMysqlPool } from 'mysql2'
 import pg from 'pg'
 import type { ConnectionSpec, Dialect } from './connection-url.ts'
 import type { Database } from './schema.ts'
+import { GroupCommit } from './group-commit.ts'
 import { StripRowLocks } from './strip-row-locks.ts'
 
 /** An open database: the query builder and which SQL dialect it speaks. */
 export interface Db {
   readonly kysely: Kysely<Database>
   readonly dialect: Dialect
+  /** SQLite only: write transactions share commits (see GroupCommit). */
+  readonly groupCommit?: GroupCommit
   close(): Promise<void>
 }
 
@@ -123,5 +126,10 @@ export function openDatabase(spec: ConnectionSpec, options: OpenOptions = {}): D
     dialect,
     plugins: spec.dialect === 'sqlite' ? [new StripRowLocks()] : [],
   })
-  return { kysely, dialect: spec.dialect, close: () => kysely.destroy() }
+  return {
+    kysely,
+    dialect: spec.dialect,
+    ...(spec.dialect === 'sqlite' ? { groupCommit: new GroupCommit(kysely) } : {}),
+    close: () => kysely.destroy(),
+  }
 }

@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Db } from './database.ts'
 import type { Database } from './schema.ts'
 
-export type Tx = Transaction<Database>
+/** A query builder bound to one open transaction. */
+export type Tx = Kysely<Database>
 
 /** Anything that runs queries: the database itself or a transaction. */
 export type Queryable = Kysely<Database>
@@ -72,6 +73,7 @@ export async function inTransaction<T>(
   const attempts = options.attempts ?? 12
   for (let attempt = 1; ; attempt++) {
     try {
+      if (db.groupCommit !== undefined) return await db.groupCommit.run(work)
       return await db.kysely.transaction().execute(work)
     } catch (error) {
       const retry = error instanceof RetryTransaction || classifyDbError(error) === 'retryable'
