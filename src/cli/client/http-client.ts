@@ -48,10 +48,13 @@ export class HttpClient {
     await this.request('DELETE', path, [], undefined)
   }
 
-  /** Every page of a collection (following `<collection>_links` when the server paginates). */
-  async list(collection: string, query: Query = []): Promise<JsonObject[]> {
+  /**
+   * Every page of a collection at `path` whose items are under `collection` (following
+   * `<collection>_links` when the server paginates).
+   */
+  async list(path: string, collection: string, query: Query = []): Promise<JsonObject[]> {
     const items: JsonObject[] = []
-    let url: string | undefined = this.url(collection, query)
+    let url: string | undefined = this.url(path, query)
     while (url !== undefined) {
       const page = asObject(await this.send('GET', url, undefined))
       const found = page[collection]

@@ -1,4 +1,33 @@
-import type { Command } from 'commander'
+import type { Command, CommanderError } from 'commander'
+import { registerNetworkCommands } from './commands/network.ts'
+
+/**
+ * Usage mistakes exit with 2, like argparse in the openstack CLI (commander would use 1); help
+ * and version still exit with 0.
+ */
+function usageExit(error: CommanderError): never {
+  process.exit(error.exitCode === 0 ? 0 : 2)
+}
+
+/** The `--os-*` options, read by every client command (see session.ts). */
+function addSessionOptions(program: Command): void {
+  program
+    .option('--os-endpoint <url>', 'Networking API endpoint, e.g. http://127.0.0.1:9696 (Env: OS_ENDPOINT, OS_URL)')
+    .option('--os-token <token>', 'Authentication token (Env: OS_TOKEN)')
+    .option('--os-auth-type <auth-type>', 'Authentication type: none or admin_token (Env: OS_AUTH_TYPE)')
+    .option('--os-project-id <project-id>', 'Project to act as, sent as X-Project-Id (Env: OS_PROJECT_ID)')
+    .option('--os-roles <roles>', 'Comma-separated roles, sent as X-Roles (Env: OS_ROLES)')
+}
 
 /** The openstack-style resource commands (network, subnet, subnet pool, port, ip availability). */
-export function registerClientCommands(_program: Command): void {}
+export function registerClientCommands(program: Command): void {
+  addSessionOptions(program)
+  for (const group of [registerNetworkCommands(program)]) {
+    applyUsageExit(group)
+  }
+}
+
+function applyUsageExit(command: Command): void {
+  command.exitOverride(usageExit)
+  for (const sub of command.commands) applyUsageExit(sub)
+}

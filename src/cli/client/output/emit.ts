@@ -34,10 +34,16 @@ function selection(names: readonly string[], wanted: readonly string[]): boolean
   const mask = names.map((n) => wanted.includes(n))
   if (!mask.includes(true)) {
     throw new UsageError(
-      `No recognized column names in ${pyRepr([...wanted])}. Recognized columns are ${pyRepr([...names])}.`,
+      `No recognized column names in ${pyRepr([...wanted])}. Recognized columns are ${pyTuple(names)}.`,
     )
   }
   return mask
+}
+
+/** Python's repr of a tuple of strings (cliff names the columns that way). */
+function pyTuple(items: readonly string[]): string {
+  const inner = items.map((i) => pyRepr(i)).join(', ')
+  return items.length === 1 ? `(${inner},)` : `(${inner})`
 }
 
 function pick<T>(items: readonly T[], mask: readonly boolean[]): T[] {
