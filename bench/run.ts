@@ -27,7 +27,11 @@ async function baseline(): Promise<LoadResult> {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )
-  await new Promise<void>((ready) => child.stdout?.once('data', () => ready()))
+  await new Promise<void>((ready) =>
+    child.stdout?.once('data', () => {
+      ready()
+    }),
+  )
   const body = JSON.stringify({ port: { network_id: '00000000-0000-4000-8000-000000000000' } })
   await runLoad(`http://127.0.0.1:${port}`, '/echo', 8, 2000, () => body)
   const result = await runLoad(`http://127.0.0.1:${port}`, '/echo', 8, 20000, () => body)
