@@ -1,3 +1,5 @@
+import { formatMac, parseMac } from '../domain/mac-address.ts'
+
 /** One configuration option: how to read it, its default, and what it is for. */
 export interface Option<T> {
   readonly type: string
@@ -72,6 +74,19 @@ export const opt = {
         const found = choices.find((c) => c === t)
         if (found === undefined) throw new Error(`expected one of ${choices.join(', ')}`)
         return found
+      },
+    }
+  },
+  /** A MAC address (normalised to lower-case colon form). */
+  mac(defaultValue: string, help: string): Option<string> {
+    return {
+      type: 'MAC address',
+      default: defaultValue,
+      help,
+      parse(t) {
+        const mac = parseMac(t)
+        if (mac === undefined) throw new Error('expected a MAC address such as fa:16:3e:00:00:00')
+        return formatMac(mac)
       },
     }
   },

@@ -24,7 +24,7 @@ export const SCHEMA = {
       ['internal', 'infoblox', 'bluecat', 'netbox', 'phpipam', 'solarwinds'],
       'IPAM driver allocating addresses; every API node must use the same.',
     ),
-    base_mac: opt.string(
+    base_mac: opt.mac(
       'fa:16:3e:00:00:00',
       'Base of generated MAC addresses: the first three octets and any non-zero octet are kept, the rest are random.',
     ),
