@@ -35,6 +35,7 @@ export function intParam(request: FastifyRequest, name: string, fallback?: numbe
 /** A path segment as a resource id. @throws ResourceNotFound when not a number */
 export function idParam(request: FastifyRequest, name = 'id'): number {
   const text = (request.params as Record<string, string | undefined>)[name] ?? ''
-  if (!/^[0-9]{1,15}$/.test(text)) throw new BamError(404, 'ResourceNotFound', `Resource with ID ${text} was not found`)
+  if (!/^[0-9]{1,15}$/.test(text))
+    throw new BamError(404, 'ResourceNotFound', `Resource with ID ${text} was not found`)
   return Number.parseInt(text, 10)
 }

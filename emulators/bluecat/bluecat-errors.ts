@@ -31,7 +31,11 @@ export const BamErrors = {
   networkId: (address: string) =>
     new BamError(400, 'AddressIsNetworkId', `The address ${address} is the network ID`),
   broadcast: (address: string) =>
-    new BamError(400, 'AddressIsBroadcastAddress', `The address ${address} is the broadcast address`),
+    new BamError(
+      400,
+      'AddressIsBroadcastAddress',
+      `The address ${address} is the broadcast address`,
+    ),
   overlapsSiblings: (range: string, other: string) =>
     new BamError(400, 'IpRangeOverlapsSiblings', `The range ${range} overlaps with ${other}`),
   conflicts: (range: string) =>
@@ -47,11 +51,7 @@ export const BamErrors = {
   invalidValue: (field: string, value: string) =>
     new BamError(400, 'InvalidFieldValue', `The value '${value}' of field ${field} is invalid`),
   missingMac: () =>
-    new BamError(
-      400,
-      'MissingMACAddress',
-      'A MAC address is required for a DHCP_RESERVED address',
-    ),
+    new BamError(400, 'MissingMACAddress', 'A MAC address is required for a DHCP_RESERVED address'),
   zoneNotFound: (fqdn: string) =>
     new BamError(400, 'ZoneNotFound', `No zone was found for the name ${fqdn}`),
   duplicateName: (name: string) =>

@@ -64,6 +64,7 @@ export class BamSessions {
   /** Ends the lifetime of every session now, as if they had all timed out. */
   expireAll(): void {
     const now = Date.now()
-    for (const session of this.sessions.values()) session.expiresAt = Math.min(session.expiresAt, now)
+    for (const session of this.sessions.values())
+      session.expiresAt = Math.min(session.expiresAt, now)
   }
 }

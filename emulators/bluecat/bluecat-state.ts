@@ -120,7 +120,13 @@ export class BamState {
     if (this.childrenOf(0, 'Configuration').some((c) => c.name === name)) {
       throw BamErrors.duplicateName(name)
     }
-    return this.insert({ kind: 'Configuration', id: this.newId(), parentId: 0, name, udfs: new Map() })
+    return this.insert({
+      kind: 'Configuration',
+      id: this.newId(),
+      parentId: 0,
+      name,
+      udfs: new Map(),
+    })
   }
 
   /**
@@ -133,7 +139,14 @@ export class BamState {
       throw BamErrors.outsideParent(formatCidr(cidr), formatCidr(parent.cidr))
     }
     this.checkSiblings(parentId, cidr)
-    return this.insert<BlockEntity>({ kind: 'IP4Block', id: this.newId(), parentId, name, udfs, cidr })
+    return this.insert<BlockEntity>({
+      kind: 'IP4Block',
+      id: this.newId(),
+      parentId,
+      name,
+      udfs,
+      cidr,
+    })
   }
 
   /** The lowest free aligned prefix of a length inside a block. @throws NoSpaceForAddress */
@@ -141,7 +154,9 @@ export class BamState {
     const block = this.require(blockId, 'IP4Block')
     const used = IntervalSet.ofCidrs(
       this.childrenOf(blockId)
-        .filter((c): c is BlockEntity | NetworkEntity => c.kind === 'IP4Block' || c.kind === 'IP4Network')
+        .filter(
+          (c): c is BlockEntity | NetworkEntity => c.kind === 'IP4Block' || c.kind === 'IP4Network',
+        )
         .map((c) => c.cidr),
     )
     const free = IntervalSet.ofCidrs([block.cidr]).subtract(used).firstFreePrefix(4, prefixLength)
@@ -166,7 +181,8 @@ export class BamState {
     this.checkSiblings(blockId, cidr)
     const config = this.configurationOf(block)
     for (const other of this.descendants(config.id, 'IP4Network')) {
-      if (cidrsOverlap(other.cidr, cidr)) throw BamErrors.overlapsSiblings(range, formatCidr(other.cidr))
+      if (cidrsOverlap(other.cidr, cidr))
+        throw BamErrors.overlapsSiblings(range, formatCidr(other.cidr))
     }
     const usable = usableRange(cidr)
     let gw: bigint | undefined
@@ -213,7 +229,10 @@ export class BamState {
     let zone: ZoneEntity | undefined
     for (let i = 0; i < labels.length; i++) {
       const label = labels[i] ?? ''
-      const fqdn = labels.slice(0, i + 1).reverse().join('.')
+      const fqdn = labels
+        .slice(0, i + 1)
+        .reverse()
+        .join('.')
       zone = this.childrenOf(parentId, 'Zone').find((z) => z.name === label)
       zone ??= this.insert<ZoneEntity>({
         kind: 'Zone',
@@ -257,7 +276,8 @@ export class BamState {
     ttl: number | undefined,
   ): HostRecordEntity {
     const zone = this.require(zoneId, 'Zone')
-    const absoluteName = name === '' ? zone.absoluteName : `${name.toLowerCase()}.${zone.absoluteName}`
+    const absoluteName =
+      name === '' ? zone.absoluteName : `${name.toLowerCase()}.${zone.absoluteName}`
     if (this.childrenOf(zoneId, 'HostRecord').some((h) => h.absoluteName === absoluteName)) {
       throw BamErrors.duplicateName(absoluteName)
     }
@@ -284,7 +304,9 @@ export class BamState {
   /** Host records of the address's configuration that point to it. */
   hostRecordsOf(address: AddressEntity): HostRecordEntity[] {
     const config = this.configurationOf(address)
-    return this.descendants(config.id, 'HostRecord').filter((h) => h.addresses.includes(address.value))
+    return this.descendants(config.id, 'HostRecord').filter((h) =>
+      h.addresses.includes(address.value),
+    )
   }
 
   /** The network of a configuration that contains the address. */
@@ -376,7 +398,10 @@ export class BamState {
     for (const sibling of this.childrenOf(parentId)) {
       if (sibling.kind !== 'IP4Block' && sibling.kind !== 'IP4Network') continue
       if (!cidrsOverlap(sibling.cidr, cidr)) continue
-      if (sibling.cidr.network === cidr.network && sibling.cidr.prefixLength === cidr.prefixLength) {
+      if (
+        sibling.cidr.network === cidr.network &&
+        sibling.cidr.prefixLength === cidr.prefixLength
+      ) {
         throw BamErrors.conflicts(range)
       }
       throw BamErrors.overlapsSiblings(range, formatCidr(sibling.cidr))

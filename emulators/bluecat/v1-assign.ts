@@ -62,12 +62,22 @@ export function v1Assign(
   const mac = macText === '' ? undefined : parseBamMac(macText)
   if (addressState === 'DHCP_RESERVED' && mac === undefined) throw BamErrors.missingMac()
   const props = parseProperties(queryParam(request, 'properties'))
-  const spec: AssignSpec = { state: addressState, name: props.get('name') ?? null, mac, udfs: udfsOf(props) }
+  const spec: AssignSpec = {
+    state: addressState,
+    name: props.get('name') ?? null,
+    mac,
+    udfs: udfsOf(props),
+  }
   const hosts = parseHostInfo(ctx, queryParam(request, 'hostInfo'))
 
   let address: AddressEntity
   if (mode === 'next') {
-    const parent = state.require(intParam(request, 'parentId'), 'Configuration', 'IP4Block', 'IP4Network')
+    const parent = state.require(
+      intParam(request, 'parentId'),
+      'Configuration',
+      'IP4Block',
+      'IP4Network',
+    )
     if (state.configurationOf(parent).id !== config.id) throw BamErrors.notFound(parent.id)
     if (parent.kind === 'IP4Network') address = state.assignNext(parent, spec)
     else {
@@ -76,7 +86,9 @@ export function v1Assign(
         .sort((a, b) => (a.cidr.network < b.cidr.network ? -1 : 1))
       const network = networks.find((n) => state.nextFree(n) !== undefined)
       if (network === undefined) {
-        throw BamErrors.noSpace(parent.kind === 'IP4Block' ? formatCidr(parent.cidr) : String(parent.name))
+        throw BamErrors.noSpace(
+          parent.kind === 'IP4Block' ? formatCidr(parent.cidr) : String(parent.name),
+        )
       }
       address = state.assignNext(network, spec)
     }
@@ -87,7 +99,8 @@ export function v1Assign(
     address = state.assignAt(network, value, spec)
   }
   try {
-    for (const host of hosts) state.addHostRecord(host.zoneId, host.name, [address.value], host.reverse, undefined)
+    for (const host of hosts)
+      state.addHostRecord(host.zoneId, host.name, [address.value], host.reverse, undefined)
   } catch (error) {
     state.delete(address.id)
     throw error

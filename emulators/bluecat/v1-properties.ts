@@ -38,6 +38,7 @@ export function formatBamMac(octets: MacOctets): string {
 /** Parses a MAC in any usual form. @throws InvalidFieldValue when malformed */
 export function parseBamMac(text: string, field = 'macAddress'): MacOctets {
   const octets = parseMac(text.trim())
-  if (octets === undefined) throw new BamError(400, 'InvalidFieldValue', `Invalid ${field}: ${text}`)
+  if (octets === undefined)
+    throw new BamError(400, 'InvalidFieldValue', `Invalid ${field}: ${text}`)
   return octets
 }

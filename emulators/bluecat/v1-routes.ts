@@ -13,13 +13,7 @@ import {
 } from './bluecat-model.ts'
 import { parseV4, parseV4Cidr } from './bluecat-parse.ts'
 import { v1Assign } from './v1-assign.ts'
-import {
-  EMPTY_ENTITY,
-  kindOfV1Type,
-  toV1Entity,
-  udfsOf,
-  v1PropertyPairs,
-} from './v1-entities.ts'
+import { EMPTY_ENTITY, kindOfV1Type, toV1Entity, udfsOf, v1PropertyPairs } from './v1-entities.ts'
 import { parseBamMac, parseProperties } from './v1-properties.ts'
 
 export const V1_PREFIX = '/Services/REST/v1'
@@ -64,13 +58,20 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
         const header = request.headers.authorization ?? ''
         const match = /^BAMAuthToken:\s*(\S+)\s*$/.exec(header)
         if (match?.[1] === undefined || sessions.live(match[1], 'v1') === undefined) {
-          throw new BamError(401, 'InvalidAuthorizationToken', 'Session token is invalid or has expired')
+          throw new BamError(
+            401,
+            'InvalidAuthorizationToken',
+            'Session token is invalid or has expired',
+          )
         }
       })
       v1.setErrorHandler(async (error, _request, reply) => {
         if (error instanceof BamError) return sendV1Error(reply, error)
         const status = (error as { statusCode?: number }).statusCode ?? 500
-        return json(reply.code(status >= 400 && status < 500 ? status : 500), String(error))
+        return json(
+          reply.code(status >= 400 && status < 500 ? status : 500),
+          error instanceof Error ? error.message : String(error),
+        )
       })
       v1.setNotFoundHandler(async (request, reply) =>
         json(reply.code(404), `No method ${request.method} ${request.url}`),
@@ -83,7 +84,10 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
           return json(reply.code(500), 'Authentication Error: Invalid username or password')
         }
         const session = sessions.create(username, 'v1')
-        return json(reply, `Session Token-> BAMAuthToken: ${session.token} <- for User : ${username}`)
+        return json(
+          reply,
+          `Session Token-> BAMAuthToken: ${session.token} <- for User : ${username}`,
+        )
       })
       v1.get('/logout', async (request, reply) => {
         const token = /^BAMAuthToken:\s*(\S+)/.exec(request.headers.authorization ?? '')?.[1] ?? ''
@@ -92,7 +96,10 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
         return json(reply, `User ${ctx.username} logged out successfully`)
       })
       v1.get('/getSystemInfo', async (_request, reply) =>
-        json(reply, 'hostName=bam-emulator|version=9.5.0-000.GA.bcn|address=127.0.0.1|clusterRole=STANDALONE|'),
+        json(
+          reply,
+          'hostName=bam-emulator|version=9.5.0-000.GA.bcn|address=127.0.0.1|clusterRole=STANDALONE|',
+        ),
       )
 
       v1.get('/getEntityById', async (request, reply) => {
@@ -153,7 +160,9 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
           intParam(request, 'blockId'),
           parseV4Cidr(queryParam(request, 'CIDR'), 'CIDR'),
           props.get('name') ?? null,
-          gateway === undefined ? { kind: 'auto' } : { kind: 'at', value: parseV4(gateway, 'gateway') },
+          gateway === undefined
+            ? { kind: 'auto' }
+            : { kind: 'at', value: parseV4(gateway, 'gateway') },
           udfsOf(props),
         )
         return json(reply, network.id)
@@ -199,7 +208,8 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
         const entity = state.get(intParam(request, 'entityId'))
         const kind = kindParam(request)
         let linked: Entity[] = []
-        if (entity?.kind === 'IP4Address' && kind === 'HostRecord') linked = state.hostRecordsOf(entity)
+        if (entity?.kind === 'IP4Address' && kind === 'HostRecord')
+          linked = state.hostRecordsOf(entity)
         if (entity?.kind === 'HostRecord' && kind === 'IP4Address') {
           const config = state.configurationOf(entity)
           linked = entity.addresses.flatMap((value) => {
@@ -230,7 +240,8 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
           const mac = props.get('macAddress')
           entity.mac = mac === undefined || mac === '' ? entity.mac : parseBamMac(mac)
           const next = props.get('state') as AddressState | undefined
-          if (next === 'STATIC' || next === 'RESERVED' || next === 'DHCP_RESERVED') entity.state = next
+          if (next === 'STATIC' || next === 'RESERVED' || next === 'DHCP_RESERVED')
+            entity.state = next
         }
         return reply.code(200).send()
       })
@@ -257,7 +268,10 @@ export function registerV1Routes(app: FastifyInstance, ctx: BamContext): void {
         return json(reply, record.id)
       })
       v1.post('/addView', async (request, reply) =>
-        json(reply, state.addView(intParam(request, 'configurationId'), queryParam(request, 'name') ?? '').id),
+        json(
+          reply,
+          state.addView(intParam(request, 'configurationId'), queryParam(request, 'name') ?? '').id,
+        ),
       )
       v1.post('/addZone', async (request, reply) => {
         const parent = state.require(intParam(request, 'parentId'), 'View', 'Zone')

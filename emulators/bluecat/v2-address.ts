@@ -1,11 +1,16 @@
 import type { MacOctets } from '../../src/domain/mac-address.ts'
 import type { BamContext } from './bluecat-context.ts'
 import { BamErrors } from './bluecat-errors.ts'
-import { ADDRESS_STATES, type AddressEntity, type AddressState, type NetworkEntity } from './bluecat-model.ts'
+import {
+  ADDRESS_STATES,
+  type AddressEntity,
+  type AddressState,
+  type NetworkEntity,
+} from './bluecat-model.ts'
 import { parseV4 } from './bluecat-parse.ts'
 import type { AssignSpec } from './bluecat-state.ts'
 import { parseBamMac } from './v1-properties.ts'
-import { expectType, udfsFrom } from './v2-fields.ts'
+import { expectType, shown, udfsFrom } from './v2-fields.ts'
 
 type Json = Record<string, unknown>
 
@@ -22,7 +27,7 @@ function macFrom(value: unknown): MacOctets | undefined {
 function stateFrom(value: unknown): AddressState {
   if (value === undefined) return 'STATIC'
   const state = ADDRESS_STATES.find((s) => s === value)
-  if (state === undefined) throw BamErrors.invalidValue('state', String(value))
+  if (state === undefined) throw BamErrors.invalidValue('state', shown(value))
   return state
 }
 
@@ -64,7 +69,8 @@ export function v2Address(
   const config = state.configurationOf(network)
   const hosts = records.map((record) => {
     const rr = (record ?? {}) as Json
-    if (rr.type !== 'HostRecord') throw BamErrors.invalidValue('resourceRecords.type', String(rr.type))
+    if (rr.type !== 'HostRecord')
+      throw BamErrors.invalidValue('resourceRecords.type', shown(rr.type))
     const fqdn = typeof rr.absoluteName === 'string' ? rr.absoluteName : ''
     for (const view of state.childrenOf(config.id, 'View')) {
       const place = state.zoneFor(view.id, fqdn)

@@ -6,7 +6,12 @@ import { parseV4Cidr } from './bluecat-parse.ts'
 /** A parsed `filter` parameter: predicates `field:op(values)` joined by `and` / `or`. */
 export type FilterExpr =
   | { readonly kind: 'and' | 'or'; readonly left: FilterExpr; readonly right: FilterExpr }
-  | { readonly kind: 'pred'; readonly field: string; readonly op: string; readonly values: string[] }
+  | {
+      readonly kind: 'pred'
+      readonly field: string
+      readonly op: string
+      readonly values: string[]
+    }
 
 /** How a filterable field reads from an item, and what kind of value it holds. */
 export type FilterField<T> =
@@ -116,7 +121,11 @@ const ORDER: Record<string, (c: number) => boolean> = {
   lt: (c) => c < 0,
 }
 
-function predicateFor<T>(field: FilterField<T>, op: string, values: string[]): (item: T) => boolean {
+function predicateFor<T>(
+  field: FilterField<T>,
+  op: string,
+  values: string[],
+): (item: T) => boolean {
   const first = values[0] ?? ''
   const test = ORDER[op]
   switch (field.type) {
@@ -174,7 +183,10 @@ function predicateFor<T>(field: FilterField<T>, op: string, values: string[]): (
           if (r === undefined) return false
           if (op === 'startsWith') return r.network === start
           if (asRange === undefined) return cidrContains(r, { version: 4, value: start })
-          return cidrContains(r, { version: 4, value: asRange.network }) && r.prefixLength <= asRange.prefixLength
+          return (
+            cidrContains(r, { version: 4, value: asRange.network }) &&
+            r.prefixLength <= asRange.prefixLength
+          )
         }
       }
       const b = parseV4Cidr(first, 'filter')

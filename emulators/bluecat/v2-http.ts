@@ -102,7 +102,8 @@ export function sendCollection<T>(
       : compileFilter(parseFilter(filterText), fields)
   const offset = intQuery(request, 'offset', 0)
   const limit = intQuery(request, 'limit', 1000)
-  if (limit > 100000) throw new BamError(400, 'InvalidQueryParameter', 'limit must not exceed 100000')
+  if (limit > 100000)
+    throw new BamError(400, 'InvalidQueryParameter', 'limit must not exceed 100000')
   const wantTotal = queryParam(request, 'total') === 'true'
   const data: Json[] = []
   let seen = 0
@@ -132,5 +133,8 @@ export function sendCollection<T>(
     if (Object.keys(links).length > 0) body._links = links
   }
   body.data = data
-  return reply.code(200).type(wantsHal(request) ? 'application/hal+json' : 'application/json').send(body)
+  return reply
+    .code(200)
+    .type(wantsHal(request) ? 'application/hal+json' : 'application/json')
+    .send(body)
 }

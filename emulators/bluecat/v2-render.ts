@@ -96,7 +96,9 @@ export class V2Renderer {
         out.address = formatIpv4(entity.value)
         out.state = entity.state
         out.macAddress =
-          entity.mac === undefined ? null : { type: 'MACAddress', address: formatBamMac(entity.mac) }
+          entity.mac === undefined
+            ? null
+            : { type: 'MACAddress', address: formatBamMac(entity.mac) }
         break
       case 'View':
         break
@@ -115,7 +117,10 @@ export class V2Renderer {
     out.userDefinedFields = udfs
     if (this.hal) {
       const self = selfHref(entity)
-      const links: Json = { self: { href: self }, collection: { href: `${V2_PREFIX}/${v2Collection(entity)}` } }
+      const links: Json = {
+        self: { href: self },
+        collection: { href: `${V2_PREFIX}/${v2Collection(entity)}` },
+      }
       const parent = this.state.get(entity.parentId)
       if (parent !== undefined) links.up = { href: selfHref(parent) }
       for (const sub of SUBCOLLECTIONS[entity.kind] ?? []) links[sub] = { href: `${self}/${sub}` }

@@ -21,23 +21,40 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
       get: (e) => (e.kind === 'IP4Block' || e.kind === 'IP4Network' ? e.cidr : undefined),
     },
   }
-  const list = (request: FastifyRequest, reply: Parameters<typeof sendResource>[1], items: Entity[], fields = entityFields) =>
-    sendCollection(request, reply, items, fields, (e) => r(request).resource(e))
-  const one = (request: FastifyRequest, reply: Parameters<typeof sendResource>[1], entity: Entity, status = 200) => {
+  const list = (
+    request: FastifyRequest,
+    reply: Parameters<typeof sendResource>[1],
+    items: Entity[],
+    fields = entityFields,
+  ) => sendCollection(request, reply, items, fields, (e) => r(request).resource(e))
+  const one = (
+    request: FastifyRequest,
+    reply: Parameters<typeof sendResource>[1],
+    entity: Entity,
+    status = 200,
+  ) => {
     if (status === 201) void reply.header('location', selfHref(entity))
     return sendResource(request, reply, r(request).resource(entity), status)
   }
-  const remove = async (request: FastifyRequest, reply: Parameters<typeof sendResource>[1], ...kinds: Entity['kind'][]) => {
+  const remove = async (
+    request: FastifyRequest,
+    reply: Parameters<typeof sendResource>[1],
+    ...kinds: Entity['kind'][]
+  ) => {
     state.require(idParam(request), ...kinds)
     state.delete(idParam(request))
     return reply.code(204).send()
   }
 
   v2.get('/configurations', async (req, reply) => list(req, reply, state.all('Configuration')))
-  v2.get('/configurations/:id', async (req, reply) => one(req, reply, state.require(idParam(req), 'Configuration')))
+  v2.get('/configurations/:id', async (req, reply) =>
+    one(req, reply, state.require(idParam(req), 'Configuration')),
+  )
 
   v2.get('/blocks', async (req, reply) => list(req, reply, state.all('IP4Block'), rangeFields))
-  v2.get('/blocks/:id', async (req, reply) => one(req, reply, state.require(idParam(req), 'IP4Block')))
+  v2.get('/blocks/:id', async (req, reply) =>
+    one(req, reply, state.require(idParam(req), 'IP4Block')),
+  )
   v2.delete('/blocks/:id', async (req, reply) => remove(req, reply, 'IP4Block'))
   for (const parent of ['configurations', 'blocks'] as const) {
     v2.get(`/${parent}/:id/blocks`, async (req, reply) => {
@@ -50,12 +67,19 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
       expectType(body, 'IPv4Block')
       const cidr = parseV4Cidr(typeof body.range === 'string' ? body.range : undefined, 'range')
       const name = typeof body.name === 'string' ? body.name : null
-      return one(req, reply, state.addBlock(p.id, cidr, name, udfsFrom(body.userDefinedFields)), 201)
+      return one(
+        req,
+        reply,
+        state.addBlock(p.id, cidr, name, udfsFrom(body.userDefinedFields)),
+        201,
+      )
     })
   }
 
   v2.get('/networks', async (req, reply) => list(req, reply, state.all('IP4Network'), rangeFields))
-  v2.get('/networks/:id', async (req, reply) => one(req, reply, state.require(idParam(req), 'IP4Network')))
+  v2.get('/networks/:id', async (req, reply) =>
+    one(req, reply, state.require(idParam(req), 'IP4Network')),
+  )
   v2.delete('/networks/:id', async (req, reply) => remove(req, reply, 'IP4Network'))
   v2.put('/networks/:id', async (req, reply) => {
     const network = state.require(idParam(req), 'IP4Network')
@@ -77,12 +101,20 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
     // (lowest address first) is emulated, x-bcn-traversal-method / x-bcn-reuse-existing are ignored.
     const size = /^\/([0-9]{1,2})$/.exec(range)?.[1]
     const cidr =
-      size === undefined ? parseV4Cidr(range, 'range') : state.freePrefix(block.id, Number.parseInt(size, 10))
+      size === undefined
+        ? parseV4Cidr(range, 'range')
+        : state.freePrefix(block.id, Number.parseInt(size, 10))
     let gateway: GatewaySpec = { kind: 'auto' }
     if (req.headers['x-bcn-no-gateway'] === 'true') gateway = { kind: 'none' }
-    else if (typeof body.gateway === 'string') gateway = { kind: 'at', value: parseV4(body.gateway, 'gateway') }
+    else if (typeof body.gateway === 'string')
+      gateway = { kind: 'at', value: parseV4(body.gateway, 'gateway') }
     const name = typeof body.name === 'string' ? body.name : null
-    return one(req, reply, state.addNetwork(block.id, cidr, name, gateway, udfsFrom(body.userDefinedFields)), 201)
+    return one(
+      req,
+      reply,
+      state.addNetwork(block.id, cidr, name, gateway, udfsFrom(body.userDefinedFields)),
+      201,
+    )
   })
 
   const addressFields: Record<string, FilterField<AddressRow>> = {
@@ -94,7 +126,9 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
     state: { type: 'enum', get: (row) => row.entity?.state ?? 'UNASSIGNED' },
   }
   const renderRow = (req: FastifyRequest) => (row: AddressRow) =>
-    row.entity === undefined ? r(req).unassigned(row.network, row.value) : r(req).resource(row.entity)
+    row.entity === undefined
+      ? r(req).unassigned(row.network, row.value)
+      : r(req).resource(row.entity)
   function* rowsOf(network: NetworkEntity): Generator<AddressRow> {
     const { first, last } = usableRange(network.cidr)
     for (let value = first; value <= last; value++) {
@@ -114,11 +148,20 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
   })
   v2.post('/networks/:id/addresses', async (req, reply) => {
     const network = state.require(idParam(req), 'IP4Network')
-    const address = v2Address(ctx, network, bodyOf(req), req.headers['x-bcn-create-reverse-record'] === 'true')
+    const address = v2Address(
+      ctx,
+      network,
+      bodyOf(req),
+      req.headers['x-bcn-create-reverse-record'] === 'true',
+    )
     return one(req, reply, address, 201)
   })
-  v2.get('/addresses', async (req, reply) => sendCollection(req, reply, assignedRows(), addressFields, renderRow(req)))
-  v2.get('/addresses/:id', async (req, reply) => one(req, reply, state.require(idParam(req), 'IP4Address')))
+  v2.get('/addresses', async (req, reply) =>
+    sendCollection(req, reply, assignedRows(), addressFields, renderRow(req)),
+  )
+  v2.get('/addresses/:id', async (req, reply) =>
+    one(req, reply, state.require(idParam(req), 'IP4Address')),
+  )
   v2.delete('/addresses/:id', async (req, reply) => remove(req, reply, 'IP4Address'))
   v2.put('/addresses/:id', async (req, reply) => {
     const address = state.require(idParam(req), 'IP4Address')

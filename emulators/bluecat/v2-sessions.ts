@@ -16,9 +16,9 @@ function sessionBody(session: BamSession, withToken: boolean): Record<string, un
   if (withToken) {
     out.apiToken = session.token
     out.apiTokenExpirationDateTime = isoSeconds(session.expiresAt)
-    out.basicAuthenticationCredentials = Buffer.from(`${session.username}:${session.token}`).toString(
-      'base64',
-    )
+    out.basicAuthenticationCredentials = Buffer.from(
+      `${session.username}:${session.token}`,
+    ).toString('base64')
   }
   Object.assign(out, {
     state: session.state,
@@ -46,7 +46,10 @@ function authenticate(ctx: BamContext, request: FastifyRequest): BamSession {
   }
   const encoded = /^Basic\s+(\S+)$/i.exec(header)?.[1]
   if (encoded === undefined) {
-    throw unauthorized('InvalidAuthorizationCredentials', 'The provided authorization credentials are invalid')
+    throw unauthorized(
+      'InvalidAuthorizationCredentials',
+      'The provided authorization credentials are invalid',
+    )
   }
   const decoded = Buffer.from(encoded, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
@@ -68,14 +71,21 @@ export function registerV2Sessions(v2: FastifyInstance, ctx: BamContext): void {
     sessionOfRequest.set(request, session)
     const writes = !['GET', 'HEAD'].includes(request.method)
     if (writes && session.readOnly && !request.url.startsWith(`${V2_PREFIX}/sessions/`)) {
-      throw new BamError(403, 'ReadOnlySession', 'The operation is not permitted in a read-only session')
+      throw new BamError(
+        403,
+        'ReadOnlySession',
+        'The operation is not permitted in a read-only session',
+      )
     }
   })
 
   v2.post('/sessions', async (request, reply) => {
     const body = bodyOf(request)
     if (body.username !== ctx.username || body.password !== ctx.password) {
-      throw unauthorized('InvalidUsernameOrPassword', 'The provided username or password is invalid')
+      throw unauthorized(
+        'InvalidUsernameOrPassword',
+        'The provided username or password is invalid',
+      )
     }
     const session = ctx.sessions.create(ctx.username, 'v2', body.readOnly === true)
     void reply.header('location', `${V2_PREFIX}/sessions/${session.id}`)
@@ -86,7 +96,8 @@ export function registerV2Sessions(v2: FastifyInstance, ctx: BamContext): void {
     const id = (request.params as { id: string }).id
     const own = sessionOfRequest.get(request)
     const session = id === 'current' ? own : ctx.sessions.byId(Number.parseInt(id, 10))
-    if (session === undefined) throw new BamError(404, 'ResourceNotFound', `Session ${id} was not found`)
+    if (session === undefined)
+      throw new BamError(404, 'ResourceNotFound', `Session ${id} was not found`)
     return session
   }
   v2.get('/sessions/:id', async (request, reply) =>

@@ -91,11 +91,7 @@ export function parentContainer(
 }
 
 /** Networks and containers strictly inside `cidr` (any depth). */
-export function entriesWithin(
-  store: WapiStore,
-  view: string,
-  cidr: Cidr,
-): NetworkEntry[] {
+export function entriesWithin(store: WapiStore, view: string, cidr: Cidr): NetworkEntry[] {
   return networkEntries(store, view, cidr.version).filter(
     (e) => e.cidr.prefixLength > cidr.prefixLength && cidrWithin(e.cidr, cidr),
   )
@@ -203,7 +199,10 @@ export function parseNextAvailableIp(
   const targetText = (comma < 0 ? body : body.slice(0, comma)).trim()
   const view = comma < 0 ? undefined : body.slice(comma + 1).trim() || undefined
   const bad = () => WapiErrors.proto(`Invalid function call: ${value}`)
-  if (/^[a-z0-9:]+\/[A-Za-z0-9_-]+(:|$)/.test(targetText) && !/^[0-9a-fA-F:.]+\//.test(targetText)) {
+  if (
+    /^[a-z0-9:]+\/[A-Za-z0-9_-]+(:|$)/.test(targetText) &&
+    !/^[0-9a-fA-F:.]+\//.test(targetText)
+  ) {
     return { target: { kind: 'ref', ref: targetText }, view }
   }
   if (targetText.includes('/')) {
@@ -239,7 +238,8 @@ export function allocateAddresses(
     .subtract(unusableAddresses(network))
     .subtract(usedAddresses(store, view, network.version))
     .subtract(IntervalSet.of([...options.exclude].map(point)))
-  if (options.skipRanges && network.version === 4) free = free.subtract(dhcpRangeAddresses(store, view))
+  if (options.skipRanges && network.version === 4)
+    free = free.subtract(dhcpRangeAddresses(store, view))
   const out: bigint[] = []
   for (const i of free.intervals) {
     for (let v = i.start; v <= i.end && out.length < options.count; v++) out.push(v)

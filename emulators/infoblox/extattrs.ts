@@ -59,13 +59,15 @@ export function normaliseExtattrs(store: WapiStore, input: Json | undefined): Js
 }
 
 function checkValue(name: string, def: EaDefinition, value: Json): Json {
-  const bad = () => WapiErrors.proto(`Invalid value for extensible attribute '${name}': ${JSON.stringify(value)}`)
+  const bad = () =>
+    WapiErrors.proto(`Invalid value for extensible attribute '${name}': ${JSON.stringify(value)}`)
   if (def.type === 'INTEGER') {
     const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN
     if (!Number.isInteger(n)) throw bad()
     return n
   }
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw bad()
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+    throw bad()
   const s = String(value)
   // NOTE: NIOS refuses empty values; networking-infoblox drops empty EAs before sending.
   if (s === '') throw bad()
@@ -93,8 +95,8 @@ export function updateExtattrs(
     if (!isJsonObject(remove)) throw WapiErrors.invalidValue('extattrs-', remove)
     for (const name of Object.keys(remove)) {
       if (definition(store, name) === undefined) throw WapiErrors.unknownEa(name)
-      delete next[name]
     }
+    next = Object.fromEntries(Object.entries(next).filter(([k]) => !(k in remove)))
   }
   return next
 }

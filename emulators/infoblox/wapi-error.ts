@@ -50,15 +50,16 @@ export const WapiErrors = {
   duplicate: (name: string, kind: string): WapiError =>
     WapiErrors.conflict(`Duplicate object '${name}' of type ${kind} exists in the database.`),
   /** 400 for an unknown body field, return field or argument. */
-  unknownField: (field: string): WapiError => WapiErrors.proto(`Unknown argument/field: '${field}'`),
+  unknownField: (field: string): WapiError =>
+    WapiErrors.proto(`Unknown argument/field: '${field}'`),
   /** 400 for a search on a field that cannot be searched. */
-  notSearchable: (field: string): WapiError => WapiErrors.proto(`Field is not searchable: ${field}`),
+  notSearchable: (field: string): WapiError =>
+    WapiErrors.proto(`Field is not searchable: ${field}`),
   /** 400 for a value of the wrong type or form. */
   invalidValue: (field: string, value: unknown): WapiError =>
     WapiErrors.proto(`Invalid value for ${field}: ${JSON.stringify(value)}`),
   /** 400 when an extensible attribute has no definition. */
-  unknownEa: (name: string): WapiError =>
-    WapiErrors.proto(`Unknown extensible attribute: ${name}`),
+  unknownEa: (name: string): WapiError => WapiErrors.proto(`Unknown extensible attribute: ${name}`),
   /** 400 when a next-available function finds too few free addresses. */
   noFreeAddress: (count: number): WapiError =>
     WapiErrors.data(`Cannot find ${count} available IP address(es) in this network.`),

@@ -15,3 +15,11 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function cloneJson<T extends Json>(value: T): T {
   return structuredClone(value)
 }
+
+/** A JSON value as text: strings as they are, scalars printed, objects and lists as JSON. */
+export function jsonText(value: Json | undefined): string {
+  if (value === undefined || value === null) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return JSON.stringify(value)
+}

@@ -169,7 +169,8 @@ export function project(
  */
 export function matches(kind: FieldKind, stored: Json | undefined, term: SearchTerm): boolean {
   const negate = term.modifiers.includes('!')
-  const values = stored === undefined || stored === null ? [] : Array.isArray(stored) ? stored : [stored]
+  const values =
+    stored === undefined || stored === null ? [] : Array.isArray(stored) ? stored : [stored]
   const any = values.some((v) => matchOne(kind, v, term))
   return negate ? !any : any
 }
@@ -177,7 +178,7 @@ export function matches(kind: FieldKind, stored: Json | undefined, term: SearchT
 function matchOne(kind: FieldKind, stored: Json, term: SearchTerm): boolean {
   const mods = term.modifiers
   if (mods.includes('~')) {
-    const text = kind === 'cidr' ? cidrAddressPart(String(stored)) : scalarText(stored)
+    const text = kind === 'cidr' ? cidrAddressPart(scalarText(stored)) : scalarText(stored)
     return regex(term.value, mods.includes(':')).test(text)
   }
   if (mods.includes('<') || mods.includes('>')) return compareBound(kind, stored, term)
@@ -190,14 +191,14 @@ function matchOne(kind: FieldKind, stored: Json, term: SearchTerm): boolean {
     case 'int':
       return Number(stored) === Number(term.value)
     case 'ip': {
-      const a = parseIp(String(stored))
+      const a = parseIp(scalarText(stored))
       const b = parseIp(term.value)
       return a !== undefined && b !== undefined && formatIp(a) === formatIp(b)
     }
     case 'cidr':
-      return cidrEquals(String(stored), term.value)
+      return cidrEquals(scalarText(stored), term.value)
     case 'mac':
-      return normalMac(String(stored)) === normalMac(term.value)
+      return normalMac(scalarText(stored)) === normalMac(term.value)
     case 'string':
     case 'json':
       return mods.includes(':')
@@ -209,7 +210,7 @@ function matchOne(kind: FieldKind, stored: Json, term: SearchTerm): boolean {
 function compareBound(kind: FieldKind, stored: Json, term: SearchTerm): boolean {
   const less = term.modifiers.includes('<')
   if (kind === 'ip') {
-    const a = parseIp(String(stored))
+    const a = parseIp(scalarText(stored))
     const b = parseIp(term.value)
     if (a === undefined || b === undefined || a.version !== b.version) return false
     return less ? a.value <= b.value : a.value >= b.value

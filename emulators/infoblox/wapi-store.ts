@@ -62,7 +62,10 @@ export class WapiStore {
   /** Puts the store back as it was at `snapshot` (keys handed out since stay retired). */
   restore(snapshot: StoreSnapshot): void {
     this.records = new Map(
-      snapshot.records.map((r) => [r.key, { type: r.type, key: r.key, fields: cloneJson(r.fields) }]),
+      snapshot.records.map((r) => [
+        r.key,
+        { type: r.type, key: r.key, fields: cloneJson(r.fields) },
+      ]),
     )
     this.seq = Math.max(this.seq, snapshot.seq)
   }

@@ -30,12 +30,17 @@ export function authenticate(
   method: string,
   clientIp: string,
 ): NbToken {
-  const parts = (header ?? '').trim().split(/\s+/).filter((p) => p !== '')
+  const parts = (header ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((p) => p !== '')
   const keyword = (parts[0] ?? '').toLowerCase()
   const token = generation === 3 ? parseV3(parts, keyword) : parseV4(parts, keyword)
   const found = state.tokens.get(token.key)
-  if (found === undefined) throw denied(generation === 3 ? 'Invalid token' : `Invalid v${token.version} token`)
-  if (found.expires !== undefined && found.expires.getTime() < Date.now()) throw denied('Token expired')
+  if (found === undefined)
+    throw denied(generation === 3 ? 'Invalid token' : `Invalid v${token.version} token`)
+  if (found.expires !== undefined && found.expires.getTime() < Date.now())
+    throw denied('Token expired')
   if (generation === 4 && !found.enabled) throw denied('Token disabled')
   if (generation === 4 && found.allowedIps !== undefined && !found.allowedIps.includes(clientIp)) {
     throw denied(`Source IP ${clientIp} is not permitted to authenticate using this token.`)
@@ -50,7 +55,8 @@ function parseV3(parts: string[], keyword: string): { key: string; version: 1 } 
   // anonymous request with "not provided", so `Bearer …` on NetBox 3 reads as no credentials.
   if (keyword !== 'token') throw denied(NOT_PROVIDED)
   if (parts.length === 1) throw denied('Invalid token header. No credentials provided.')
-  if (parts.length > 2) throw denied('Invalid token header. Token string should not contain spaces.')
+  if (parts.length > 2)
+    throw denied('Invalid token header. Token string should not contain spaces.')
   return { key: parts[1] ?? '', version: 1 }
 }
 

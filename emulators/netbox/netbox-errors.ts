@@ -7,7 +7,11 @@ export class NetboxApiError extends Error {
     readonly status: number,
     readonly body: unknown,
   ) {
-    super(typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : `HTTP ${status}`)
+    super(
+      typeof body === 'object' && body !== null && 'detail' in body
+        ? String(body.detail)
+        : `HTTP ${status}`,
+    )
     this.name = 'NetboxApiError'
   }
 }

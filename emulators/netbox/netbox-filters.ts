@@ -182,14 +182,20 @@ class FilterSet<T> {
   }
 
   /** `cf_<name>` for the model's custom fields (unknown names and disabled fields are ignored). */
-  customFields(contentType: ContentTypeName, getValues: (item: T) => Record<string, unknown>): void {
+  customFields(
+    contentType: ContentTypeName,
+    getValues: (item: T) => Record<string, unknown>,
+  ): void {
     for (const cf of this.state.customFieldsFor(contentType)) {
       const param = `cf_${cf.name}`
       const values = this.query.getAll(param)
       if (values.length === 0 || cf.filterLogic === 'disabled') continue
       const tests = values.map((v) => customFieldTest(cf, v))
       if (tests.some((t) => t === undefined)) {
-        this.fail(param, cf.type === 'integer' ? 'Enter a whole number.' : choiceError(values[0] ?? ''))
+        this.fail(
+          param,
+          cf.type === 'integer' ? 'Enter a whole number.' : choiceError(values[0] ?? ''),
+        )
         continue
       }
       this.add((item) => tests.some((t) => t?.(getValues(item)[cf.name]) === true))
@@ -203,7 +209,10 @@ function parseBool(v: string): boolean | undefined {
   return undefined
 }
 
-function customFieldTest(cf: NbCustomField, want: string): ((value: unknown) => boolean) | undefined {
+function customFieldTest(
+  cf: NbCustomField,
+  want: string,
+): ((value: unknown) => boolean) | undefined {
   switch (cf.type) {
     case 'integer': {
       if (!/^-?\d+$/.test(want)) return undefined
@@ -314,7 +323,8 @@ export function filterIpAddresses(state: NetboxState, query: QueryParams): Filte
       const inet = parseInet(text)
       if (inet === undefined) return () => false
       // NOTE: NetBox's `net_in` lookup: a bare address matches the host whatever the mask.
-      if (!text.includes('/')) return (ip) => ip.inet.version === inet.version && ip.inet.value === inet.value
+      if (!text.includes('/'))
+        return (ip) => ip.inet.version === inet.version && ip.inet.value === inet.value
       return (ip) =>
         ip.inet.version === inet.version &&
         ip.inet.value === inet.value &&
@@ -377,12 +387,17 @@ export function filterTags(state: NetboxState, query: QueryParams): Filtered<NbT
   }
   fs.text('name', (t) => t.name)
   fs.text('slug', (t) => t.slug)
-  const sorted = [...state.tags.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const sorted = [...state.tags.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )
   return fs.apply(sorted)
 }
 
 /** Custom fields (subset of the filterset): `id`, `name`. */
-export function filterCustomFields(state: NetboxState, query: QueryParams): Filtered<NbCustomField> {
+export function filterCustomFields(
+  state: NetboxState,
+  query: QueryParams,
+): Filtered<NbCustomField> {
   const fs = new FilterSet<NbCustomField>(query, state)
   fs.ids((cf) => cf.id)
   fs.text('name', (cf) => cf.name)

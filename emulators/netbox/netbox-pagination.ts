@@ -25,7 +25,8 @@ export function pageLimit(query: QueryParams, config: PagingConfig): number {
   const text = query.get('limit')
   if (text !== undefined && /^\s*\+?\d+\s*$/.test(text)) {
     const limit = Number.parseInt(text, 10)
-    if (config.maxPageSize > 0) return limit === 0 ? config.maxPageSize : Math.min(limit, config.maxPageSize)
+    if (config.maxPageSize > 0)
+      return limit === 0 ? config.maxPageSize : Math.min(limit, config.maxPageSize)
     return limit
   }
   return config.paginateCount
@@ -37,18 +38,30 @@ export function pageLimit(query: QueryParams, config: PagingConfig): number {
  * replaced, every parameter re-encoded in key order; the first page's `previous` drops
  * `offset`). `limit=0` without a cap returns everything with null links.
  */
-export function paginate<T>(items: readonly T[], query: QueryParams, requestUrl: string, config: PagingConfig): Page<T> {
+export function paginate<T>(
+  items: readonly T[],
+  query: QueryParams,
+  requestUrl: string,
+  config: PagingConfig,
+): Page<T> {
   const count = items.length
   const limit = pageLimit(query, config)
   const offsetText = query.get('offset')
-  const offset = offsetText !== undefined && /^\s*\+?\d+\s*$/.test(offsetText) ? Number.parseInt(offsetText, 10) : 0
+  const offset =
+    offsetText !== undefined && /^\s*\+?\d+\s*$/.test(offsetText)
+      ? Number.parseInt(offsetText, 10)
+      : 0
   if (limit === 0) return { count, next: null, previous: null, results: items.slice(offset) }
   const results = count === 0 || offset > count ? [] : items.slice(offset, offset + limit)
   const withLimit = replaceQueryParam(requestUrl, 'limit', String(limit))
-  const next = offset + limit >= count ? null : replaceQueryParam(withLimit, 'offset', String(offset + limit))
+  const next =
+    offset + limit >= count ? null : replaceQueryParam(withLimit, 'offset', String(offset + limit))
   let previous: string | null = null
   if (offset > 0) {
-    previous = offset - limit <= 0 ? removeQueryParam(withLimit, 'offset') : replaceQueryParam(withLimit, 'offset', String(offset - limit))
+    previous =
+      offset - limit <= 0
+        ? removeQueryParam(withLimit, 'offset')
+        : replaceQueryParam(withLimit, 'offset', String(offset - limit))
   }
   return { count, next, previous, results }
 }

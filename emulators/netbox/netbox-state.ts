@@ -31,7 +31,14 @@ export const IP_ROLES = {
 export type IpRole = keyof typeof IP_ROLES
 
 /** Roles that may share an address even where uniqueness is enforced (NetBox's IPADDRESS_ROLES_NONUNIQUE). */
-export const NON_UNIQUE_ROLES: readonly IpRole[] = ['anycast', 'vip', 'vrrp', 'hsrp', 'glbp', 'carp']
+export const NON_UNIQUE_ROLES: readonly IpRole[] = [
+  'anycast',
+  'vip',
+  'vrrp',
+  'hsrp',
+  'glbp',
+  'carp',
+]
 
 export const CUSTOM_FIELD_TYPES = {
   text: 'Text',
@@ -356,7 +363,9 @@ export class NetboxState {
   }
 
   /** IP addresses in NetBox's order (address, then id), optionally only one VRF (null: global). */
-  listIpAddresses(filter: { readonly vrfId?: number | null; readonly parent?: string } = {}): IpAddressView[] {
+  listIpAddresses(
+    filter: { readonly vrfId?: number | null; readonly parent?: string } = {},
+  ): IpAddressView[] {
     const parent = filter.parent === undefined ? undefined : mustCidr(filter.parent)
     return this.sortedIpAddresses()
       .filter((ip) => filter.vrfId === undefined || ip.vrfId === filter.vrfId)
@@ -381,9 +390,7 @@ export class NetboxState {
 
   /** IP addresses ordered by (address, id) — NetBox's default ordering. */
   sortedIpAddresses(): NbIpAddress[] {
-    return [...this.ipAddresses.values()].sort(
-      (a, b) => compareInet(a.inet, b.inet) || a.id - b.id,
-    )
+    return [...this.ipAddresses.values()].sort((a, b) => compareInet(a.inet, b.inet) || a.id - b.id)
   }
 
   /** Prefixes ordered by (vrf, nulls first; prefix; id) — NetBox's default ordering. */

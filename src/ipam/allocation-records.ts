@@ -91,17 +91,25 @@ export async function createCounters(tx: Tx, subnetId: string): Promise<void> {
   await tx.insertInto('ipam_counters').values(rows).execute()
 }
 
+/** The counter row each transaction uses: one per transaction, so no two of its updates can deadlock. */
+const shardOf = new WeakMap<Tx, number>()
+
 /**
- * Adds `delta` to the subnet's allocation count. One of several rows is picked at random so
- * that concurrent transactions on one subnet rarely wait for each other's counter.
+ * Adds `delta` to the subnet's allocation count. Each transaction picks one of several rows at
+ * random, so that concurrent transactions on one subnet rarely wait for each other's counter.
  */
 export async function addToCount(tx: Tx, subnetId: string, delta: number): Promise<void> {
   if (delta === 0) return
+  let shard = shardOf.get(tx)
+  if (shard === undefined) {
+    shard = Math.floor(Math.random() * COUNTER_SHARDS)
+    shardOf.set(tx, shard)
+  }
   await tx
     .updateTable('ipam_counters')
     .set({ used: sql`used + ${delta}` })
     .where('subnet_id', '=', subnetId)
-    .where('shard', '=', Math.floor(Math.random() * COUNTER_SHARDS))
+    .where('shard', '=', shard)
     .execute()
 }
 

@@ -52,7 +52,7 @@ export async function createServer(
     authenticator: authenticatorFor(config),
     logger,
     extend: (a) => {
-      a.get('/healthz', async () => ({ status: 'ok' }))
+      a.get('/healthz', async () => ({ status: 'ok', pid: process.pid }))
       a.get('/readyz', async (_request, reply) => {
         try {
           const pending = await pendingMigrations(db)

@@ -35,7 +35,8 @@ export class ConnectionError extends Error {
 /** The one line printed for a failure (without the leading `Error: `). */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
-    const kind = error.type === undefined ? `HTTP ${error.status}` : `${error.type} (HTTP ${error.status})`
+    const kind =
+      error.type === undefined ? `HTTP ${error.status}` : `${error.type} (HTTP ${error.status})`
     return oneLine(`${kind}: ${error.message}`)
   }
   return oneLine(error instanceof Error ? error.message : String(error))

@@ -58,7 +58,8 @@ export class HttpClient {
     while (url !== undefined) {
       const page = asObject(await this.send('GET', url, undefined))
       const found = page[collection]
-      if (!Array.isArray(found)) throw new ApiError(200, undefined, `No '${collection}' in the answer`)
+      if (!Array.isArray(found))
+        throw new ApiError(200, undefined, `No '${collection}' in the answer`)
       for (const item of found) items.push(asObject(item))
       url = nextLink(page[`${collection}_links`])
     }
@@ -164,7 +165,11 @@ function apiError(response: Response, text: string): ApiError {
       return new ApiError(response.status, type, message)
     }
     if (typeof body.message === 'string') {
-      return new ApiError(response.status, undefined, oneLine(body.message.replace(/<br \/>/g, ' ')))
+      return new ApiError(
+        response.status,
+        undefined,
+        oneLine(body.message.replace(/<br \/>/g, ' ')),
+      )
     }
   }
   const plain = oneLine(text)

@@ -48,7 +48,10 @@ export function integer(minimum = Number.MIN_SAFE_INTEGER): (value: string) => n
 export function keyValues(
   required: readonly string[],
   optional: readonly string[] = [],
-): (value: string, previous: readonly Record<string, string>[] | undefined) => Record<string, string>[] {
+): (
+  value: string,
+  previous: readonly Record<string, string>[] | undefined,
+) => Record<string, string>[] {
   const valid = [...required, ...optional]
   return (value, previous) => {
     const item: Record<string, string> = {}

@@ -72,7 +72,7 @@ class Parser {
       if (c !== ',') this.fail(-1)
     }
     // NOTE: fromEntries defines own properties, so a "__proto__" key stays plain data.
-    return Object.fromEntries(entries) as JsonObject
+    return Object.fromEntries<JsonValue>(entries)
   }
 
   private array(): JsonValue[] {

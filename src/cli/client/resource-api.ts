@@ -87,7 +87,9 @@ export async function deleteEach(
     } catch (error) {
       if (!(error instanceof ApiError || error instanceof CommandError)) throw error
       failed += 1
-      context.warn(`Failed to delete ${kind.noun} with name or ID '${ref}': ${describeError(error)}`)
+      context.warn(
+        `Failed to delete ${kind.noun} with name or ID '${ref}': ${describeError(error)}`,
+      )
     }
   }
   if (failed > 0) {

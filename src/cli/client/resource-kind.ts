@@ -36,8 +36,13 @@ export const SUBNET_POOL: ResourceKind = {
   noun: 'subnet pool',
 }
 
-export const PORT: ResourceKind = { singular: 'port', collection: 'ports',
-  path: 'ports', label: 'Port', noun: 'port' }
+export const PORT: ResourceKind = {
+  singular: 'port',
+  collection: 'ports',
+  path: 'ports',
+  label: 'Port',
+  noun: 'port',
+}
 
 export const NETWORK_IP_AVAILABILITY: ResourceKind = {
   singular: 'network_ip_availability',

@@ -8,11 +8,11 @@ export interface CommandContext {
   /** The leaf command, for `opts()` and `args`. */
   readonly command: Command
   /** The API client, connected lazily (option mistakes are reported before any request). */
-  client(): Promise<HttpClient>
+  readonly client: () => Promise<HttpClient>
   /** Writes to stdout. */
-  print(text: string): void
+  readonly print: (text: string) => void
   /** Writes one line to stderr (a partial failure the command goes on after). */
-  warn(line: string): void
+  readonly warn: (line: string) => void
 }
 
 /**

@@ -109,7 +109,9 @@ export async function openSession(
     env,
   }
   const authType =
-    options.osAuthType ?? nonEmpty(env.OS_AUTH_TYPE) ?? (settings.token === undefined ? 'none' : 'admin_token')
+    options.osAuthType ??
+    nonEmpty(env.OS_AUTH_TYPE) ??
+    (settings.token === undefined ? 'none' : 'admin_token')
   const plugin = AUTH_PLUGINS[authType]
   if (plugin === undefined) {
     throw new UsageError(

@@ -3,11 +3,7 @@ import type { ColumnSpec, FieldSpec } from '../display.ts'
 import { showList, showOne } from '../display.ts'
 import type { Query } from '../http-client.ts'
 import { addFlagPair, collect, integer } from '../options.ts'
-import {
-  adminStateColumn,
-  listColumn,
-  routerExternalColumn,
-} from '../output/cell.ts'
+import { adminStateColumn, listColumn, routerExternalColumn } from '../output/cell.ts'
 import {
   addListOutputOptions,
   addShowOutputOptions,
@@ -15,13 +11,7 @@ import {
   type ShowOutputOptions,
 } from '../output/output-options.ts'
 import type { JsonObject } from '../parse-json.ts'
-import {
-  createResource,
-  deleteEach,
-  idOf,
-  listResources,
-  updateResource,
-} from '../resource-api.ts'
+import { createResource, deleteEach, idOf, listResources, updateResource } from '../resource-api.ts'
 import { NETWORK } from '../resource-kind.ts'
 import { findResource } from '../resolve.ts'
 import { run } from '../run.ts'
@@ -149,7 +139,10 @@ function addAttrOptions(command: Command, create: boolean): Command {
       '--enable-port-security',
       `Enable port security by default for ports created on this network${create ? ' (default)' : ''}`,
     ],
-    ['--disable-port-security', 'Disable port security by default for ports created on this network'],
+    [
+      '--disable-port-security',
+      'Disable port security by default for ports created on this network',
+    ],
   )
   addFlagPair(
     command,
@@ -308,7 +301,9 @@ function registerSet(network: Command): void {
       const found = await findResource(api, NETWORK, ref)
       const attrs = networkAttrs(o)
       const updated =
-        Object.keys(attrs).length === 0 ? found : await updateResource(api, NETWORK, idOf(found), attrs)
+        Object.keys(attrs).length === 0
+          ? found
+          : await updateResource(api, NETWORK, idOf(found), attrs)
       print(showOne(NETWORK_FIELDS, updated, o))
     }),
   )

@@ -51,7 +51,8 @@ export const listDictColumn: Formatter = (value) => new Cell(value, formatListOf
 export const dictColumn: Formatter = (value) =>
   isObject(value) ? new Cell(value, formatDict(value)) : new Cell({}, pyStr(value))
 
-export const adminStateColumn: Formatter = (value) => new Cell(value, value === true ? 'UP' : 'DOWN')
+export const adminStateColumn: Formatter = (value) =>
+  new Cell(value, value === true ? 'UP' : 'DOWN')
 
 export const routerExternalColumn: Formatter = (value) =>
   new Cell(value, value === true ? 'External' : 'Internal')

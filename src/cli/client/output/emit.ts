@@ -69,7 +69,9 @@ export function emitOne(
     case 'json':
       return `${pythonJson(record(names, data), options.noindent !== true)}\n`
     case 'yaml':
-      return names.map((n, i) => stringify({ [n]: machine(data[i] ?? null) }, YAML_OPTIONS)).join('')
+      return names
+        .map((n, i) => stringify({ [n]: machine(data[i] ?? null) }, YAML_OPTIONS))
+        .join('')
     case 'value':
       return data.map((v) => `${pyStr(machine(v))}\n`).join('')
     case 'shell':
@@ -128,7 +130,7 @@ export function emitList(
 }
 
 function record(names: readonly string[], values: readonly CellValue[]): JsonObject {
-  return Object.fromEntries(names.map((n, i) => [n, machine(values[i] ?? null)])) as JsonObject
+  return Object.fromEntries<JsonValue>(names.map((n, i) => [n, machine(values[i] ?? null)]))
 }
 
 /** Python's csv writer with cliff's settings (`escapechar='\\'`, doubled quotes). */

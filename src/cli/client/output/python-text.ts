@@ -21,7 +21,12 @@ export function pyRepr(value: JsonValue): string {
   return `{${entries.join(', ')}}`
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+}
 
 /** Python 3's string repr: single quotes unless the text holds one and no double quote. */
 function reprString(text: string): string {

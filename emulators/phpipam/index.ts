@@ -1,0 +1,6 @@
+export {
+  startPhpipamEmulator,
+  type PhpipamEmulatorHandle,
+  type PhpipamEmulatorOptions,
+} from './phpipam-emulator.ts'
+export { PhpipamState, type AddressView, type PiApp, type PiSubnet } from './phpipam-state.ts'
