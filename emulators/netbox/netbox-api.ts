@@ -708,7 +708,7 @@ export class NetboxApi {
     else {
       for (const ct of contentTypes) {
         if (!known.includes(ct as ContentTypeName))
-          errors.content_types = [`Invalid content type: ${String(ct as string)}`]
+          errors.content_types = [`Invalid content type: ${JSON.stringify(ct)}`]
       }
     }
     const type = typeof data.type === 'string' ? data.type : 'text'

@@ -1,5 +1,5 @@
 import { cidrContains, cidrWithin, formatCidr, type Cidr } from '../../src/domain/cidr.ts'
-import { inetNetwork, inetText, parseInet, type Inet } from './inet.ts'
+import { inetNetwork, inetText, parseInet } from './inet.ts'
 import type { QueryParams } from './query-params.ts'
 import {
   IP_ROLES,
@@ -238,12 +238,6 @@ function cidrOf(text: string): Cidr | undefined {
   const inet = parseInet(text)
   return inet === undefined ? undefined : inetNetwork(inet)
 }
-
-const prefixInet = (p: NbPrefix): Inet => ({
-  version: p.cidr.version,
-  value: p.cidr.network,
-  prefixLength: p.cidr.prefixLength,
-})
 
 /**
  * NetBox's PrefixFilterSet: `id`, `q`, `prefix` (exact, host bits cleared), `within`,

@@ -48,7 +48,7 @@ function pythonRepr(value: unknown): string {
       .map(([k, v]) => `'${k}': ${pythonRepr(v)}`)
       .join(', ')}}`
   }
-  return String(value)
+  return JSON.stringify(value) ?? 'None'
 }
 
 /** The non-dict body DRF refuses: `Invalid data. Expected a dictionary, but got str.` */
@@ -94,17 +94,22 @@ class FieldReader {
   ): string | undefined {
     if (!this.has(field)) return undefined
     const value = this.data[field]
-    if (value === null) { this.failed(field, NULL); return; }
-    if (typeof value !== 'string' && typeof value !== 'number')
-      { this.failed(field, 'Not a valid string.'); return; }
+    if (value === null) {
+      this.failed(field, NULL)
+      return
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      this.failed(field, 'Not a valid string.')
+      return
+    }
     const text = String(value).trim()
-    if (text === '' && options.allowBlank === false)
-      { this.failed(field, 'This field may not be blank.'); return; }
+    if (text === '' && options.allowBlank === false) {
+      this.failed(field, 'This field may not be blank.')
+      return
+    }
     if (options.maxLength !== undefined && text.length > options.maxLength) {
-      this.failed(
-        field,
-        `Ensure this field has no more than ${options.maxLength} characters.`,
-      ); return;
+      this.failed(field, `Ensure this field has no more than ${options.maxLength} characters.`)
+      return
     }
     return text
   }
@@ -119,12 +124,15 @@ class FieldReader {
     const value = this.data[field]
     if (value === null || value === '') {
       if (nullable) return null
-      this.failed(field, value === null ? NULL : '"" is not a valid choice.'); return;
+      this.failed(field, value === null ? NULL : '"" is not a valid choice.')
+      return
     }
     const text =
       typeof value === 'string' || typeof value === 'number' ? String(value) : pythonRepr(value)
-    if (!Object.prototype.hasOwnProperty.call(choices, text))
-      { this.failed(field, `${text} is not a valid choice.`); return; }
+    if (!Object.prototype.hasOwnProperty.call(choices, text)) {
+      this.failed(field, `${text} is not a valid choice.`)
+      return
+    }
     return text as T
   }
 
@@ -134,7 +142,7 @@ class FieldReader {
     const value = this.data[field]
     if ([true, 'true', 'True', 1, '1', 'yes', 'on'].includes(value as never)) return true
     if ([false, 'false', 'False', 0, '0', 'no', 'off'].includes(value as never)) return false
-    this.failed(field, value === null ? NULL : 'Must be a valid boolean.');
+    this.failed(field, value === null ? NULL : 'Must be a valid boolean.')
   }
 
   /** A writable nested relation (pk, numeric string, or dict of attributes); null clears it. */
@@ -147,7 +155,10 @@ class FieldReader {
     const value = this.data[field]
     if (value === null) return null
     const outcome = resolveRelated(value, table, attributes)
-    if (typeof outcome === 'string') { this.failed(field, outcome); return; }
+    if (typeof outcome === 'string') {
+      this.failed(field, outcome)
+      return
+    }
     return outcome
   }
 
@@ -156,7 +167,8 @@ class FieldReader {
     if (!this.has('tags')) return undefined
     const value = this.data.tags
     if (!Array.isArray(value)) {
-      this.failed('tags', `Expected a list of items but got type "${pythonType(value)}".`); return;
+      this.failed('tags', `Expected a list of items but got type "${pythonType(value)}".`)
+      return
     }
     const ids: number[] = []
     const itemErrors: unknown[] = []
@@ -172,7 +184,10 @@ class FieldReader {
         itemErrors.push({})
       }
     }
-    if (itemErrors.some((e) => Array.isArray(e))) { this.failed('tags', itemErrors); return; }
+    if (itemErrors.some((e) => Array.isArray(e))) {
+      this.failed('tags', itemErrors)
+      return
+    }
     return [...new Set(ids)]
   }
 
@@ -184,7 +199,8 @@ class FieldReader {
       this.failed(
         'custom_fields',
         `Expected a dictionary of items but got type "${pythonType(value)}".`,
-      ); return;
+      )
+      return
     }
     return value
   }
@@ -259,7 +275,7 @@ function customFieldError(
     if (cf.type === 'boolean' && ![true, false, 1, 0].includes(value as never))
       problem = 'Value must be true or false.'
     if (cf.type === 'select' && !cf.choices.includes(value as string)) {
-      problem = `Invalid choice (${String(value)}). Available choices are: ${cf.choices.join(', ')}`
+      problem = `Invalid choice (${pythonRepr(value)}). Available choices are: ${cf.choices.join(', ')}`
     }
     if (problem !== undefined) return `Invalid value for custom field '${name}': ${problem}`
   }

@@ -195,7 +195,10 @@ export function intOrNull(value: unknown): number | null {
 /** A text column: null when empty. */
 export function textOrNull(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null
-  return typeof value === 'string' ? value : String(value)
+  if (typeof value === 'string') return value
+  return typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value)
 }
 
 /** A PHP (PCRE) pattern with delimiters, e.g. `/^vm-/i`, as a RegExp; undefined when invalid. */

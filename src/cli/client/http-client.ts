@@ -138,12 +138,14 @@ function connectionProblem(error: unknown): string {
     return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
   }
   let current: unknown = error
+  let innermost = error instanceof Error ? error.message : String(error)
   for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
     const code = (current as Error & { code?: unknown }).code
     if (typeof code === 'string') return CONNECTION_FAILURES[code] ?? code
+    innermost = current.message
     current = current.cause
   }
-  return error instanceof Error ? error.message : String(error)
+  return innermost
 }
 
 /**

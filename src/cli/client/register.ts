@@ -47,6 +47,7 @@ export function registerClientCommands(program: Command): void {
 }
 
 function applyUsageExit(command: Command): void {
-  command.exitOverride(usageExit)
+  // NOTE: the program shows the whole help after a mistake; one hint line is easier to read.
+  command.exitOverride(usageExit).showHelpAfterError("(use --help for the command's options)")
   for (const sub of command.commands) applyUsageExit(sub)
 }

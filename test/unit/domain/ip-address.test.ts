@@ -56,7 +56,9 @@ describe('IPv6 parsing and canonical form (RFC 5952)', () => {
     ['fe80::1:2:3:4', 'fe80::1:2:3:4'],
   ]
   for (const [input, canonical] of cases) {
-    test(`${input} → ${canonical}`, () => assert.equal(canonicalIp(input), canonical))
+    test(`${input} → ${canonical}`, () => {
+      assert.equal(canonicalIp(input), canonical)
+    })
   }
   test('malformed text is refused', () => {
     for (const text of [
