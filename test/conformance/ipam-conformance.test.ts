@@ -110,7 +110,6 @@ for (const fixture of selectedFixtures()) {
 
     test('specific addresses: taken once, then 409 naming the address; outside the pools allowed; network/broadcast refused', async () => {
       const { net, subnet, cidr } = await network(24, { allocation_pools: [] })
-      cidr
       const prefix = cidr.split('.').slice(0, 3).join('.')
       const first = await api.post<{ port: Port }>('/v2.0/ports', {
         port: { network_id: net, fixed_ips: [{ subnet_id: subnet, ip_address: `${prefix}.77` }] },
