@@ -10,6 +10,7 @@ import { V2_PREFIX } from './v2-render.ts'
 import { registerV2Routes } from './v2-routes.ts'
 import { registerV1Routes } from './v1-routes.ts'
 
+/** Options of {@link startBluecatEmulator}. */
 export interface BluecatEmulatorOptions {
   /** 0 or absent: a free port. */
   readonly port?: number

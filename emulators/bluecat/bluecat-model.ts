@@ -4,6 +4,7 @@ import type { MacOctets } from '../../src/domain/mac-address.ts'
 /** The states an assigned IPv4 address can hold (read states add UNASSIGNED and DHCP_*). */
 export type AddressState = 'STATIC' | 'RESERVED' | 'DHCP_RESERVED' | 'GATEWAY'
 
+/** The states an address can be given on create. */
 export const ADDRESS_STATES: readonly AddressState[] = [
   'STATIC',
   'RESERVED',
@@ -20,6 +21,7 @@ interface EntityBase {
   udfs: Map<string, string>
 }
 
+/** A configuration: the top of an object tree (parent 0). */
 export interface ConfigurationEntity extends EntityBase {
   readonly kind: 'Configuration'
 }
@@ -45,6 +47,7 @@ export interface AddressEntity extends EntityBase {
   mac: MacOctets | undefined
 }
 
+/** A DNS view: under a configuration. */
 export interface ViewEntity extends EntityBase {
   readonly kind: 'View'
 }
@@ -64,6 +67,7 @@ export interface HostRecordEntity extends EntityBase {
   ttl: number | undefined
 }
 
+/** Every object of the emulated Address Manager. */
 export type Entity =
   | ConfigurationEntity
   | BlockEntity

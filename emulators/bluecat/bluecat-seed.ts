@@ -17,6 +17,7 @@ export interface BamAddressSnapshot {
   readonly userDefinedFields: Readonly<Record<string, string>>
 }
 
+/** A host record as tests see it. */
 export interface BamHostRecordSnapshot {
   readonly id: number
   readonly zoneId: number

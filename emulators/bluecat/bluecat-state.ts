@@ -10,14 +10,12 @@ import { IntervalSet } from '../../src/domain/interval-set.ts'
 import { formatIpv4 } from '../../src/domain/ip-address.ts'
 import type { MacOctets } from '../../src/domain/mac-address.ts'
 import { BamErrors } from './bluecat-errors.ts'
+import { BamTree } from './bluecat-tree.ts'
 import type {
   AddressEntity,
   AddressState,
   BlockEntity,
   ConfigurationEntity,
-  Entity,
-  EntityKind,
-  EntityOf,
   HostRecordEntity,
   NetworkEntity,
   ViewEntity,
@@ -42,79 +40,13 @@ export function usableRange(cidr: Cidr): { first: bigint; last: bigint } {
 }
 
 /**
- * The object tree of one emulated Address Manager: configurations, IPv4 blocks, networks and
- * addresses, DNS views, zones and host records. Both API generations work on this one state,
+ * The operations of one emulated Address Manager on its object tree: configurations, IPv4
+ * blocks, networks and addresses, DNS views, zones and host records. Both API generations work on this one state,
  * synchronously, so every call is atomic (BAM's own "select and assign in one call").
  */
-export class BamState {
-  private readonly entities = new Map<number, Entity>()
-  private readonly children = new Map<number, Set<number>>()
+export class BamState extends BamTree {
   /** Per network id: address value → address entity id. */
   private readonly assigned = new Map<number, Map<bigint, number>>()
-  private nextId = 100881
-
-  get(id: number): Entity | undefined {
-    return this.entities.get(id)
-  }
-
-  /** The entity when it exists and has one of the kinds. @throws ResourceNotFound */
-  require<K extends EntityKind>(id: number, ...kinds: K[]): EntityOf<K> {
-    const entity = this.entities.get(id)
-    if (entity === undefined || !(kinds as EntityKind[]).includes(entity.kind)) {
-      throw BamErrors.notFound(id)
-    }
-    return entity as EntityOf<K>
-  }
-
-  /** Direct children, in id order, optionally of one kind. */
-  childrenOf<K extends EntityKind>(parentId: number, kind?: K): EntityOf<K>[] {
-    const ids = [...(this.children.get(parentId) ?? [])].sort((a, b) => a - b)
-    const out: EntityOf<K>[] = []
-    for (const id of ids) {
-      const e = this.entities.get(id)
-      if (e !== undefined && (kind === undefined || e.kind === kind)) out.push(e as EntityOf<K>)
-    }
-    return out
-  }
-
-  /** Every entity below `id`, depth first, optionally of one kind. */
-  descendants<K extends EntityKind>(id: number, kind?: K): EntityOf<K>[] {
-    const out: EntityOf<K>[] = []
-    const walk = (parentId: number): void => {
-      for (const child of this.childrenOf(parentId)) {
-        if (kind === undefined || child.kind === kind) out.push(child as EntityOf<K>)
-        walk(child.id)
-      }
-    }
-    walk(id)
-    return out
-  }
-
-  /** All entities of a kind, in id order. */
-  all<K extends EntityKind>(kind: K): EntityOf<K>[] {
-    return [...this.entities.values()]
-      .filter((e): e is EntityOf<K> => e.kind === kind)
-      .sort((a, b) => a.id - b.id)
-  }
-
-  /** The configuration an entity belongs to (itself for a configuration). */
-  configurationOf(entity: Entity): ConfigurationEntity {
-    let current: Entity | undefined = entity
-    while (current !== undefined && current.kind !== 'Configuration') {
-      current = this.entities.get(current.parentId)
-    }
-    if (current === undefined) throw BamErrors.notFound(entity.parentId)
-    return current
-  }
-
-  /** The view a zone or host record belongs to. */
-  viewOf(entity: Entity): ViewEntity | undefined {
-    let current: Entity | undefined = entity
-    while (current !== undefined && current.kind !== 'View') {
-      current = this.entities.get(current.parentId)
-    }
-    return current
-  }
 
   addConfiguration(name: string): ConfigurationEntity {
     if (this.childrenOf(0, 'Configuration').some((c) => c.name === name)) {
@@ -318,7 +250,7 @@ export class BamState {
 
   addressIn(network: NetworkEntity, value: bigint): AddressEntity | undefined {
     const id = this.assigned.get(network.id)?.get(value)
-    return id === undefined ? undefined : (this.entities.get(id) as AddressEntity | undefined)
+    return id === undefined ? undefined : (this.get(id) as AddressEntity | undefined)
   }
 
   /** Assigned addresses of a network, in address order. */
@@ -360,9 +292,9 @@ export class BamState {
 
   /** Deletes an object and everything under it; an address also leaves its host records. */
   delete(id: number): void {
-    const entity = this.entities.get(id)
+    const entity = this.get(id)
     if (entity === undefined) throw BamErrors.notFound(id)
-    for (const child of this.childrenOf(id)) if (this.entities.has(child.id)) this.delete(child.id)
+    for (const child of this.childrenOf(id)) if (this.has(child.id)) this.delete(child.id)
     if (entity.kind === 'IP4Address') {
       // NOTE: BAM drops a released address from its host records and removes host records left
       // without any address (not captured on a real appliance: external-apis.md §4 is silent).
@@ -373,9 +305,7 @@ export class BamState {
       this.assigned.get(entity.parentId)?.delete(entity.value)
     }
     if (entity.kind === 'IP4Network') this.assigned.delete(id)
-    this.entities.delete(id)
-    this.children.get(entity.parentId)?.delete(id)
-    this.children.delete(id)
+    this.detach(entity)
   }
 
   private place(network: NetworkEntity, value: bigint, spec: AssignSpec): AddressEntity {
@@ -406,20 +336,5 @@ export class BamState {
       }
       throw BamErrors.overlapsSiblings(range, formatCidr(sibling.cidr))
     }
-  }
-
-  private newId(): number {
-    return this.nextId++
-  }
-
-  private insert<E extends Entity>(entity: E): E {
-    this.entities.set(entity.id, entity)
-    let siblings = this.children.get(entity.parentId)
-    if (siblings === undefined) {
-      siblings = new Set()
-      this.children.set(entity.parentId, siblings)
-    }
-    siblings.add(entity.id)
-    return entity
   }
 }

@@ -29,6 +29,7 @@ export function v1Type(kind: EntityKind): string {
   return V1_TYPES[kind]
 }
 
+/** The kind of a v1 type name, undefined for types the emulator does not have. */
 export function kindOfV1Type(type: string | undefined): EntityKind | undefined {
   return (Object.keys(V1_TYPES) as EntityKind[]).find((k) => V1_TYPES[k] === type)
 }

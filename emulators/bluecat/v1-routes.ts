@@ -16,6 +16,7 @@ import { v1Assign } from './v1-assign.ts'
 import { EMPTY_ENTITY, kindOfV1Type, toV1Entity, udfsOf, v1PropertyPairs } from './v1-entities.ts'
 import { parseBamMac, parseProperties } from './v1-properties.ts'
 
+/** Where the legacy v1 API is served. */
 export const V1_PREFIX = '/Services/REST/v1'
 
 /** Sends a v1 JSON answer: an entity, a list, a bare number (ids) or a quoted string. */

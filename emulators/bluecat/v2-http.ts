@@ -25,6 +25,7 @@ export function v2ErrorBody(status: number, code: string, message: string): Json
   return { status, reason: REASONS[status] ?? 'Error', code, message }
 }
 
+/** Answers a BamError in the v2 error shape. */
 export function sendV2Error(reply: FastifyReply, error: BamError): FastifyReply {
   return reply
     .code(error.status)
@@ -43,6 +44,7 @@ export function wantsHal(request: FastifyRequest): boolean {
   return accept === '' || accept.includes('application/hal+json') || accept.includes('*/*')
 }
 
+/** Answers one resource, HAL or plain JSON per `Accept`, honouring `fields`. */
 export function sendResource(
   request: FastifyRequest,
   reply: FastifyReply,

@@ -4,6 +4,7 @@ import type { Entity, NetworkEntity } from './bluecat-model.ts'
 import type { BamState } from './bluecat-state.ts'
 import { formatBamMac } from './v1-properties.ts'
 
+/** Where the RESTful v2 API is served. */
 export const V2_PREFIX = '/api/v2'
 
 type Json = Record<string, unknown>
@@ -28,6 +29,7 @@ export function v2Collection(entity: Entity): string {
   }
 }
 
+/** The v2 `type` of an entity (IPv4Block, IPv4Network, IPv4Address, …). */
 export function v2Type(entity: Entity): string {
   switch (entity.kind) {
     case 'IP4Block':
@@ -41,6 +43,7 @@ export function v2Type(entity: Entity): string {
   }
 }
 
+/** The v2 path of a resource. */
 export function selfHref(entity: Entity): string {
   return `${V2_PREFIX}/${v2Collection(entity)}/${entity.id}`
 }

@@ -5,8 +5,8 @@ import type { AddressEntity, Entity, EntityKind } from './bluecat-model.ts'
 import { parseV4 } from './bluecat-parse.ts'
 import type { FilterField } from './v2-filter.ts'
 import { commonFields, expectType, shown } from './v2-fields.ts'
-import { bodyOf, sendCollection, sendResource, wantsHal } from './v2-http.ts'
-import { selfHref, V2Renderer } from './v2-render.ts'
+import { bodyOf } from './v2-http.ts'
+import { respond } from './v2-respond.ts'
 
 type Json = Record<string, unknown>
 
@@ -20,13 +20,10 @@ export function registerV2DnsRoutes(v2: FastifyInstance, ctx: BamContext): void 
       get: (e) => (e.kind === 'Zone' || e.kind === 'HostRecord' ? e.absoluteName : undefined),
     },
   }
-  const render = (req: FastifyRequest) => new V2Renderer(state, wantsHal(req))
   const list = (req: FastifyRequest, reply: FastifyReply, items: Entity[]) =>
-    sendCollection(req, reply, items, fields, (e) => render(req).resource(e))
-  const one = (req: FastifyRequest, reply: FastifyReply, entity: Entity, status = 200) => {
-    if (status === 201) void reply.header('location', selfHref(entity))
-    return sendResource(req, reply, render(req).resource(entity), status)
-  }
+    respond(state, req, reply).list(items, fields)
+  const one = (req: FastifyRequest, reply: FastifyReply, entity: Entity, status = 200) =>
+    respond(state, req, reply).one(entity, status)
   const crud = (collection: string, kind: EntityKind) => {
     v2.get(`/${collection}`, async (req, reply) => list(req, reply, state.all(kind)))
     v2.get(`/${collection}/:id`, async (req, reply) =>

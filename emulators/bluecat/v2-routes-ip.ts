@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { idParam, type BamContext } from './bluecat-context.ts'
 import type { Entity, NetworkEntity } from './bluecat-model.ts'
 import { parseV4, parseV4Cidr } from './bluecat-parse.ts'
@@ -6,13 +6,12 @@ import { usableRange, type GatewaySpec } from './bluecat-state.ts'
 import { v2Address } from './v2-address.ts'
 import type { FilterField } from './v2-filter.ts'
 import { commonFields, expectType, udfsFrom, type AddressRow } from './v2-fields.ts'
-import { bodyOf, sendCollection, sendResource, wantsHal } from './v2-http.ts'
-import { selfHref, V2Renderer } from './v2-render.ts'
+import { bodyOf, sendCollection } from './v2-http.ts'
+import { respond } from './v2-respond.ts'
 
 /** Configurations, blocks, networks and addresses of the RESTful v2 API. */
 export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
   const { state } = ctx
-  const r = (request: FastifyRequest) => new V2Renderer(state, wantsHal(request))
   const entityFields = commonFields<Entity>(ctx, (e) => e)
   const rangeFields: Record<string, FilterField<Entity>> = {
     ...entityFields,
@@ -21,28 +20,13 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
       get: (e) => (e.kind === 'IP4Block' || e.kind === 'IP4Network' ? e.cidr : undefined),
     },
   }
-  const list = (
-    request: FastifyRequest,
-    reply: Parameters<typeof sendResource>[1],
-    items: Entity[],
-    fields = entityFields,
-  ) => sendCollection(request, reply, items, fields, (e) => r(request).resource(e))
-  const one = (
-    request: FastifyRequest,
-    reply: Parameters<typeof sendResource>[1],
-    entity: Entity,
-    status = 200,
-  ) => {
-    if (status === 201) void reply.header('location', selfHref(entity))
-    return sendResource(request, reply, r(request).resource(entity), status)
-  }
-  const remove = async (
-    request: FastifyRequest,
-    reply: Parameters<typeof sendResource>[1],
-    ...kinds: Entity['kind'][]
-  ) => {
-    state.require(idParam(request), ...kinds)
-    state.delete(idParam(request))
+  const out = (req: FastifyRequest, reply: FastifyReply) => respond(state, req, reply)
+  const list = (req: FastifyRequest, reply: FastifyReply, items: Entity[], fields = entityFields) =>
+    out(req, reply).list(items, fields)
+  const one = (req: FastifyRequest, reply: FastifyReply, entity: Entity, status = 200) =>
+    out(req, reply).one(entity, status)
+  const remove = async (req: FastifyRequest, reply: FastifyReply, kind: Entity['kind']) => {
+    state.delete(state.require(idParam(req), kind).id)
     return reply.code(204).send()
   }
 
@@ -125,10 +109,14 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
     address: { type: 'address', get: (row) => row.value },
     state: { type: 'enum', get: (row) => row.entity?.state ?? 'UNASSIGNED' },
   }
-  const renderRow = (req: FastifyRequest) => (row: AddressRow) =>
-    row.entity === undefined
-      ? r(req).unassigned(row.network, row.value)
-      : r(req).resource(row.entity)
+  const renderRow = (req: FastifyRequest, reply: FastifyReply) => {
+    const { render } = out(req, reply)
+    return (row: AddressRow) =>
+      row.entity === undefined
+        ? render.unassigned(row.network, row.value)
+        : render.resource(row.entity)
+  }
+
   function* rowsOf(network: NetworkEntity): Generator<AddressRow> {
     const { first, last } = usableRange(network.cidr)
     for (let value = first; value <= last; value++) {
@@ -137,14 +125,13 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
   }
   function* assignedRows(): Generator<AddressRow> {
     for (const entity of state.all('IP4Address')) {
-      const network = state.require(entity.parentId, 'IP4Network')
-      yield { network, value: entity.value, entity }
+      yield { network: state.require(entity.parentId, 'IP4Network'), value: entity.value, entity }
     }
   }
 
   v2.get('/networks/:id/addresses', async (req, reply) => {
     const network = state.require(idParam(req), 'IP4Network')
-    return sendCollection(req, reply, rowsOf(network), addressFields, renderRow(req))
+    return sendCollection(req, reply, rowsOf(network), addressFields, renderRow(req, reply))
   })
   v2.post('/networks/:id/addresses', async (req, reply) => {
     const network = state.require(idParam(req), 'IP4Network')
@@ -157,7 +144,7 @@ export function registerV2IpRoutes(v2: FastifyInstance, ctx: BamContext): void {
     return one(req, reply, address, 201)
   })
   v2.get('/addresses', async (req, reply) =>
-    sendCollection(req, reply, assignedRows(), addressFields, renderRow(req)),
+    sendCollection(req, reply, assignedRows(), addressFields, renderRow(req, reply)),
   )
   v2.get('/addresses/:id', async (req, reply) =>
     one(req, reply, state.require(idParam(req), 'IP4Address')),

@@ -7,7 +7,7 @@ import { WapiError, WapiErrors } from './wapi-error.ts'
 import { isJsonObject, jsonText, type Json, type JsonObject } from './wapi-json.ts'
 import type { WapiPager } from './wapi-pager.ts'
 import { parseQuery, project, returnFieldsFor, type CallArguments } from './wapi-query.ts'
-import { typeDef, typeNames } from './wapi-schema.ts'
+import { typeNames } from './wapi-schema.ts'
 
 /** One WAPI call. `path` is the decoded part after `/wapi/vX.Y/`: a type, a ref, or ''. */
 export interface WapiCall {
@@ -201,7 +201,7 @@ export class WapiHandler {
   private schema(version: string): JsonObject {
     return {
       requested_version: version,
-      supported_objects: typeNames().filter((n) => typeDef(n) !== undefined),
+      supported_objects: typeNames(),
       supported_versions: [
         '1.4',
         '2.0',

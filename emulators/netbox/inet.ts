@@ -1,5 +1,5 @@
 import { hostMask, parseCidrText, toCidr, type Cidr } from '../../src/domain/cidr.ts'
-import { bitsOf, formatIp, type IpAddress, type IpVersion } from '../../src/domain/ip-address.ts'
+import { bitsOf, formatIp, type IpVersion } from '../../src/domain/ip-address.ts'
 
 /** A PostgreSQL `inet` value: an address with a mask length (host bits may be set). */
 export interface Inet {
@@ -22,7 +22,7 @@ export function parseInet(text: string): Inet | undefined {
   }
 }
 
-/** `10.0.0.1/24` */
+/** The text NetBox prints for an address or prefix: `10.0.0.1/24`. */
 export function inetText(inet: Inet): string {
   return `${formatIp({ version: inet.version, value: inet.value })}/${inet.prefixLength}`
 }
@@ -30,10 +30,6 @@ export function inetText(inet: Inet): string {
 /** The network containing the value (netaddr's `.cidr`). */
 export function inetNetwork(inet: Inet): Cidr {
   return toCidr({ version: inet.version, value: inet.value }, inet.prefixLength)
-}
-
-export function inetAddress(inet: Inet): IpAddress {
-  return { version: inet.version, value: inet.value }
 }
 
 /** True when host bits are set (`10.0.0.1/24` is not a prefix). */

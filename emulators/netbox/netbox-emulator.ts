@@ -96,7 +96,7 @@ export async function startNetboxEmulator(
  * Keeps request bodies as text for the vendor code (which parses them its own way) while the
  * control routes still get JSON objects.
  */
-export function installRawBody(app: FastifyInstance): void {
+function installRawBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8')
@@ -132,7 +132,7 @@ function toApiRequest(request: FastifyRequest, scheme: string): ApiRequest {
 }
 
 /** Sends exactly these bytes with these headers. */
-export function sendRaw(
+function sendRaw(
   reply: FastifyReply,
   status: number,
   headers: Record<string, string>,

@@ -44,6 +44,7 @@ export function vrfDisplay(vrf: NbVrf): string {
   return vrf.rd === null ? vrf.name : `${vrf.name} (${vrf.rd})`
 }
 
+/** NetBox's NestedTagSerializer (tags inside other objects). */
 export function renderNestedTag(ctx: RenderContext, tag: NbTag): Json {
   return {
     id: tag.id,
@@ -74,6 +75,7 @@ export function renderCustomFields(
   return out
 }
 
+/** A VRF as `/api/ipam/vrfs/` returns it (with its prefix and address counts). */
 export function renderVrf(ctx: RenderContext, vrf: NbVrf): Json {
   let ipCount = 0
   for (const ip of ctx.state.ipAddresses.values()) if (ip.vrfId === vrf.id) ipCount++
@@ -112,6 +114,7 @@ function hierarchy(ctx: RenderContext, prefix: NbPrefix): { depth: number; child
   return { depth, children }
 }
 
+/** A prefix in NetBox 3.1's shape (key order as recorded), with `children` and `_depth`. */
 export function renderPrefix(ctx: RenderContext, prefix: NbPrefix): Json {
   const text = formatCidr(prefix.cidr)
   const { depth, children } = hierarchy(ctx, prefix)
@@ -139,6 +142,7 @@ export function renderPrefix(ctx: RenderContext, prefix: NbPrefix): Json {
   }
 }
 
+/** An IP address in NetBox 3.1's shape (key order as recorded). */
 export function renderIpAddress(ctx: RenderContext, ip: NbIpAddress): Json {
   const text = inetText(ip.inet)
   return {
@@ -165,6 +169,7 @@ export function renderIpAddress(ctx: RenderContext, ip: NbIpAddress): Json {
   }
 }
 
+/** A tag as `/api/extras/tags/` returns it. */
 export function renderTag(ctx: RenderContext, tag: NbTag): Json {
   let tagged = 0
   for (const table of [ctx.state.vrfs, ctx.state.prefixes, ctx.state.ipAddresses]) {
@@ -184,6 +189,7 @@ export function renderTag(ctx: RenderContext, tag: NbTag): Json {
   }
 }
 
+/** A custom field as `/api/extras/custom-fields/` returns it. */
 export function renderCustomField(ctx: RenderContext, cf: NbCustomField): Json {
   return {
     id: cf.id,

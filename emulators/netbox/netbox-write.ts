@@ -22,6 +22,7 @@ export type FieldErrors = Record<string, unknown>
 /** Validated writable values, or the serializer's errors (a 400 body). */
 export type Validated<T> = { readonly values: T } | { readonly errors: FieldErrors }
 
+/** A JSON object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -71,6 +71,8 @@ export interface PhpipamConfig {
   readonly stringifyResults: boolean
   /** Upper bound of the random delay of each database round trip in writes, in ms. */
   readonly dbLatencyMs: number
+  /** Without the write lock: upper bound of the random delay before a write runs (PHP bootstrap), in ms. */
+  readonly bootstrapJitterMs: number
 }
 
 /** One controller call: request parameters, the app, the store and the configuration. */

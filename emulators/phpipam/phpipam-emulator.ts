@@ -33,8 +33,10 @@ export interface PhpipamEmulatorOptions {
   readonly stringifyResults?: boolean
   /** The initial, empty section (default `Customers`, id 1). */
   readonly section?: { readonly name?: string; readonly description?: string }
-  /** Upper bound of the random per-round-trip delay in writes, in ms (default 3). */
+  /** Upper bound of the random per-round-trip delay in writes, in ms (default 1). */
   readonly dbLatencyMs?: number
+  /** Without the write lock: upper bound of the random delay before a write runs, in ms (default 150). */
+  readonly bootstrapJitterMs?: number
   /** Serve HTTPS with this key and certificate (PEM). */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer }
 }
@@ -73,7 +75,8 @@ export async function startPhpipamEmulator(
     tokenTtlSeconds: options.tokenTtlSeconds ?? 21600,
     allowUnsafe: options.allowUnsafe ?? true,
     stringifyResults: options.stringifyResults ?? false,
-    dbLatencyMs: options.dbLatencyMs ?? 3,
+    dbLatencyMs: options.dbLatencyMs ?? 1,
+    bootstrapJitterMs: options.bootstrapJitterMs ?? 150,
   })
   const faults = new FaultInjector()
   const calls = new CallCounter()

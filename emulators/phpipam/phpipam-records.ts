@@ -108,6 +108,7 @@ export function rawAddressRow(a: PiAddress): Row {
   }
 }
 
+/** A section as the API returns it. */
 export function sectionRow(s: PiSection): Row {
   return {
     id: s.id,

@@ -147,6 +147,7 @@ export class PhpipamState {
   readonly loginFailures = new Map<string, number[]>()
   private readonly sequences = { section: 0, subnet: 0, address: 0 }
 
+  /** The next auto-increment id of a table (MariaDB never reuses one). */
   nextId(table: keyof PhpipamState['sequences']): number {
     this.sequences[table] += 1
     return this.sequences[table]
@@ -171,6 +172,7 @@ export class PhpipamState {
     return app
   }
 
+  /** Adds a user that may log in with HTTP Basic. */
   addUser(username: string, password: string): PiUser {
     const user: PiUser = { username, password, token: undefined, tokenExpires: undefined }
     this.users.set(username, user)
@@ -183,6 +185,7 @@ export class PhpipamState {
     for (const u of this.users.values()) if (u.token !== undefined) u.tokenExpires = past
   }
 
+  /** Adds a section (strict mode by default, so overlapping subnets are refused). */
   addSection(options: {
     readonly name: string
     readonly description?: string
@@ -391,6 +394,7 @@ export class PhpipamState {
     this.subnets.delete(subnetId)
   }
 
+  /** `10.50.0.0/24` */
   cidrText(subnet: PiSubnet): string {
     return formatCidr(subnet.cidr)
   }

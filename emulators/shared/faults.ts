@@ -47,7 +47,11 @@ export class FaultInjector {
   }
 
   /** Decides what happens to a call: proceed, fail with a status, hang, or reset. */
-  next(): { kind: 'proceed' } | { kind: 'fail'; status: number; body: string | undefined } | { kind: 'hang' } | { kind: 'reset' } {
+  next():
+    | { kind: 'proceed' }
+    | { kind: 'fail'; status: number; body: string | undefined }
+    | { kind: 'hang' }
+    | { kind: 'reset' } {
     this.seen++
     if (this.hanging) return { kind: 'hang' }
     if (this.resetting > 0) {
@@ -86,7 +90,11 @@ export class CallCounter {
 
   /** Calls whose method matches and whose path contains `fragment`. */
   count(method?: string, fragment?: string): number {
-    return this.log.filter((c) => (method === undefined || c.method === method) && (fragment === undefined || c.path.includes(fragment))).length
+    return this.log.filter(
+      (c) =>
+        (method === undefined || c.method === method) &&
+        (fragment === undefined || c.path.includes(fragment)),
+    ).length
   }
 
   reset(): void {
@@ -122,7 +130,7 @@ export function installFaults(
         await reply.hijack()
         return
       case 'fail':
-        calls.log.push({ method: request.method, path: request.url, status: decision.status })
+        // NOTE: counted by the onResponse hook, like every answered call.
         if (decision.body !== undefined) {
           await reply.code(decision.status).type('text/plain').send(decision.body)
         } else {
@@ -133,10 +141,18 @@ export function installFaults(
   })
   app.addHook('onResponse', async (request, reply) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return
-    if (reply.statusCode !== 0) calls.log.push({ method: request.method, path: request.url, status: reply.statusCode })
+    if (reply.statusCode !== 0)
+      calls.log.push({ method: request.method, path: request.url, status: reply.statusCode })
   })
   app.post(`${CONTROL_PREFIX}/faults`, async (request) => {
-    const body = (request.body ?? {}) as { latency_ms?: number; hang?: boolean; fail_next?: number; fail_nth?: number; status?: number; reset_next?: number }
+    const body = (request.body ?? {}) as {
+      latency_ms?: number
+      hang?: boolean
+      fail_next?: number
+      fail_nth?: number
+      status?: number
+      reset_next?: number
+    }
     if (body.latency_ms !== undefined) faults.setLatency(body.latency_ms)
     if (body.hang !== undefined) faults.hang(body.hang)
     if (body.fail_next !== undefined) faults.failNext(body.fail_next, body.status ?? 500)

@@ -5,6 +5,7 @@ import { SolarwindsStateHelpers } from './solarwinds-seed.ts'
 import { registerSwisRoutes, swisErrorBody } from './swis-routes.ts'
 import { SwisState } from './swis-state.ts'
 
+/** Options of {@link startSolarwindsEmulator}. */
 export interface SolarwindsEmulatorOptions {
   /** 0 or absent: a free port (the real SWIS REST endpoint is on 17774). */
   readonly port?: number

@@ -23,6 +23,7 @@ export interface SwisNodeSnapshot {
   readonly reserved: boolean
 }
 
+/** One tree node (root, group, supernet or subnet) as tests see it. */
 export interface SwisSubnetSnapshot {
   readonly subnetId: number
   readonly parentIds: readonly number[]

@@ -20,6 +20,7 @@ export function statusFromName(name: string): NodeStatus | undefined {
   return key === undefined ? undefined : NODE_STATUS[key]
 }
 
+/** True for the numeric Status values IPAM knows. */
 export function isNodeStatus(value: number): value is NodeStatus {
   return (Object.values(NODE_STATUS) as number[]).includes(value)
 }
@@ -27,6 +28,7 @@ export function isNodeStatus(value: number): value is NodeStatus {
 /** IPAM.Subnet `GroupType`: 1 Root, 2 Group (hierarchy groups too), 4 Supernet, 8 Subnet. */
 export type GroupType = 1 | 2 | 4 | 8
 
+/** IPAM.Subnet `GroupTypeText` per GroupType. */
 export const GROUP_TYPE_TEXT: Record<GroupType, string> = {
   1: 'Root',
   2: 'Group',
@@ -48,6 +50,7 @@ export interface NodeData {
   reservedUntil: number | undefined
 }
 
+/** The data of a node nobody has written: Available, no MAC, no comments. */
 export function defaultNode(): NodeData {
   return {
     status: NODE_STATUS.Available,

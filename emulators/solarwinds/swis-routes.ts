@@ -6,6 +6,7 @@ import { deleteUri, readUri, updateUri } from './swis-uri.ts'
 import { invokeVerb } from './swis-verbs.ts'
 import { runSwql } from './swql-engine.ts'
 
+/** The SWIS REST/JSON base path (port 17774 on a real Orion server). */
 export const SWIS_PREFIX = '/SolarWinds/InformationService/v3/Json'
 
 const FAULT_TYPE =

@@ -3,6 +3,7 @@ import { formatIpv4, parseIpv4 } from '../../src/domain/ip-address.ts'
 import { GROUP_TYPE_TEXT, NODE_STATUS, type GroupNode } from './swis-model.ts'
 import { hostRange, type NodeRef, type SwisState } from './swis-state.ts'
 
+/** A value in a SWIS row or query parameter. */
 export type SwisValue = string | number | boolean | null
 export type Row = Record<string, SwisValue>
 
@@ -23,10 +24,12 @@ export interface EntityDef {
 /** The host part of SWIS URIs (`swis://<host>/Orion/…`). */
 export const SWIS_HOST = 'orion'
 
+/** The URI of one IPAM.Subnet placement: it carries both SubnetId and ParentId. */
 export function subnetUri(subnetId: number, parentId: number): string {
   return `swis://${SWIS_HOST}/Orion/IPAM.Subnet/SubnetId=${subnetId},ParentId=${parentId}`
 }
 
+/** The URI of an IPAM.IPNode. */
 export function nodeUri(ipNodeId: number): string {
   return `swis://${SWIS_HOST}/Orion/IPAM.IPNode/IpNodeId=${ipNodeId}`
 }

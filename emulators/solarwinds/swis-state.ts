@@ -19,6 +19,7 @@ import {
   type NodeStatus,
 } from './swis-model.ts'
 
+/** SubnetId of the root folder ("IP Addresses"); CreateSubnet places subnets under it. */
 export const ROOT_ID = 0
 
 /** The largest IPv4 subnet the emulator pre-creates node rows for. */

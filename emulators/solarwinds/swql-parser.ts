@@ -9,6 +9,7 @@ export type Operand =
 
 export type CompareOp = '=' | '<>' | '<' | '>' | '<=' | '>='
 
+/** A WHERE condition. */
 export type Condition =
   | { readonly kind: 'and' | 'or'; readonly left: Condition; readonly right: Condition }
   | { readonly kind: 'not'; readonly inner: Condition }

@@ -467,6 +467,43 @@ describe('BlueCat v1 (legacy REST)', () => {
     assert.match(full.body, /no available address/i)
   })
 
+  test('addZone and addHostRecord create DNS objects; an unknown zone fails with 500', async () => {
+    const zoneId = await v1.call<number>('POST', 'addZone', {
+      parentId: view,
+      absoluteName: 'lab.example.com',
+    })
+    assert.equal(zoneId.status, 200)
+    const zone = await v1.call<V1Entity>('GET', 'getEntityByName', {
+      parentId: view,
+      name: 'com',
+      type: 'Zone',
+    })
+    assert.equal(zone.body.type, 'Zone', 'zones nest by label under the view')
+    assert.equal(props(zone.body.properties).absoluteName, 'com')
+    const record = await v1.call<number>('POST', 'addHostRecord', {
+      viewId: view,
+      absoluteName: 'db.lab.example.com',
+      addresses: '10.20.1.3',
+      ttl: 300,
+      properties: 'reverseRecord=true|',
+    })
+    assert.equal(record.status, 200)
+    const entity = await v1.call<V1Entity>('GET', 'getEntityById', { id: record.body })
+    assert.deepEqual(props(entity.body.properties), {
+      ttl: '300',
+      absoluteName: 'db.lab.example.com',
+      addresses: '10.20.1.3',
+      reverseRecord: 'true',
+    })
+    assert.equal(em.state.address('10.20.1.3')?.state, 'STATIC')
+    const noZone = await v1.call('POST', 'addHostRecord', {
+      viewId: view,
+      absoluteName: 'x.other.org',
+      addresses: '10.20.1.4',
+    })
+    assert.equal(noZone.status, 500)
+  })
+
   test('addIP4Network creates a network with properties and answers its id', async () => {
     const reply = await v1.call<number>('POST', 'addIP4Network', {
       blockId: block,
@@ -914,6 +951,22 @@ describe('BlueCat v2 (RESTful)', () => {
     assert.equal(put.status, 200)
     assert.equal(put.body.name, 'b')
     assert.equal(em.state.address(String(created.body.address))?.macAddress, '02-00-00-00-00-01')
+  })
+
+  test('concurrent next-available calls get distinct addresses', async () => {
+    const created = await v2.call('POST', `/blocks/${block}/networks`, {
+      type: 'IPv4Network',
+      range: '10.30.210.0/27',
+    })
+    const net = String(created.body.id)
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        v2.call('POST', `/networks/${net}/addresses`, { type: 'IPv4Address' }),
+      ),
+    )
+    assert.ok(replies.every((r) => r.status === 201))
+    const addresses = replies.map((r) => String(r.body.address))
+    assert.equal(new Set(addresses).size, 20)
   })
 
   test('both API generations see one state', async () => {

@@ -4,11 +4,11 @@
  * contract (docs: shared/contracts/external-apis.md §1) describes the appliance.
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import {
   startInfobloxEmulator,
@@ -529,6 +529,73 @@ describe('fixed addresses and host records', () => {
     assert.equal(inRange.status, 201, inRange.text)
     assert.equal(inRange.body.ipv4addr, '10.70.3.5')
     assert.deepEqual(inRange.body.extattrs, { 'Port ID': { value: 'port-range' } })
+  })
+
+  test('ranges: created as networking-infoblox does, searched by bounds, no overlaps', async () => {
+    em.state.addNetwork('10.74.0.0/24')
+    const body = {
+      start_addr: '10.74.0.2',
+      end_addr: '10.74.0.100',
+      network_view: 'default',
+      network: '10.74.0.0/24',
+      disable: true,
+      extattrs: { 'Subnet ID': { value: 'sub-r' } },
+    }
+    const r = await post<Obj>(
+      em,
+      'range?_return_fields=start_addr,end_addr,network_view,extattrs,disable',
+      body,
+    )
+    assert.equal(r.status, 201, r.text)
+    assert.match(r.body._ref, /^range\/[A-Za-z0-9_-]+:10\.74\.0\.2\/10\.74\.0\.100\/default$/)
+    assert.equal(r.body.disable, true)
+    const found = await get(
+      em,
+      `range?${q({ network_view: 'default', network: '10.74.0.0/24', start_addr: '10.74.0.2', end_addr: '10.74.0.100' })}`,
+    )
+    assert.deepEqual(
+      found.body.map((x) => x._ref),
+      [r.body._ref],
+    )
+    assertWapiError(
+      await post(em, 'range', { start_addr: '10.74.0.50', end_addr: '10.74.0.150' }),
+      400,
+      'Client.Ibap.Data.Conflict',
+      'overlaps',
+    )
+    assertWapiError(
+      await post(em, 'range', { start_addr: '10.74.0.200', end_addr: '10.74.0.255' }),
+      400,
+      'Client.Ibap.Data',
+      'broadcast',
+    )
+    // The range form allocates inside the (disabled) range; the cidr form stays out of it.
+    const inside = await post<Obj>(em, 'fixedaddress?_return_fields=ipv4addr', {
+      ipv4addr: 'func:nextavailableip:10.74.0.2-10.74.0.100,default',
+      mac: 'fa:16:3e:74:00:01',
+    })
+    assert.equal(inside.body.ipv4addr, '10.74.0.2')
+    const outside = await post<Obj>(em, 'fixedaddress?_return_fields=ipv4addr', {
+      ipv4addr: 'func:nextavailableip:10.74.0.0/24,default',
+      mac: 'fa:16:3e:74:00:02',
+    })
+    assert.equal(outside.body.ipv4addr, '10.74.0.1')
+    const next = await post<Obj>(em, 'fixedaddress?_return_fields=ipv4addr', {
+      ipv4addr: 'func:nextavailableip:10.74.0.0/24,default',
+      mac: 'fa:16:3e:74:00:03',
+    })
+    assert.equal(next.body.ipv4addr, '10.74.0.101')
+  })
+
+  test('computed objects: ipv4address and host-address refs read back; member is served', async () => {
+    const addr = await get(em, `ipv4address?${q({ ip_address: '10.70.3.11' })}`)
+    const ref = addr.body[0]?._ref ?? ''
+    assert.match(ref, /^ipv4address\/[A-Za-z0-9_-]+:10\.70\.3\.11$/)
+    const again = await get<{ result: Obj }>(em, `${ref}?_return_as_object=1&_return_fields=status`)
+    assert.deepEqual(again.body, { result: { _ref: ref, status: 'USED' } })
+    assertWapiError(await del(em, ref), 400, 'Client.Ibap.Proto')
+    const member = await get(em, `member?${q({ host_name: 'infoblox.localdomain' })}`)
+    assert.equal(member.body.length, 1)
   })
 
   test('a specific address is reserved once; a second reservation conflicts', async () => {
@@ -1313,4 +1380,54 @@ describe('TLS', () => {
       }
     },
   )
+})
+
+describe('command line', () => {
+  test('npm run emulator -- infoblox serves until SIGTERM and prints where', async () => {
+    const root = resolve(import.meta.dirname, '../..')
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'emulators/cli.ts',
+        'infoblox',
+        '--port',
+        '0',
+        '--username',
+        'ops',
+        '--password',
+        'pw',
+        '--session-timeout',
+        '30',
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    const exited = new Promise<number | null>((r) =>
+      child.on('exit', (code) => {
+        r(code)
+      }),
+    )
+    try {
+      const deadline = Date.now() + 20_000
+      while (!/listening on http:\/\/127\.0\.0\.1:\d+/.test(out)) {
+        if (Date.now() > deadline || child.exitCode !== null) assert.fail(`no start line:\n${out}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      assert.equal(out.trim().split('\n').length, 1, out)
+      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? ''
+      const auth = { authorization: `Basic ${Buffer.from('ops:pw').toString('base64')}` }
+      const res = await fetch(`${url}/wapi/v2.12/networkview`, { headers: auth })
+      assert.equal(res.status, 200)
+      assert.match(res.headers.get('set-cookie') ?? '', /timeout=30,/)
+      const bad = await fetch(`${url}/wapi/v2.12/networkview`)
+      assert.equal(bad.status, 401)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    assert.equal(await exited, 0)
+  })
 })

@@ -1,3 +1,4 @@
+import { fetch } from 'undici'
 import { ApiError, ConnectionError } from './errors.ts'
 import { parseJson, type JsonObject, type JsonValue } from './parse-json.ts'
 import type { Session } from './session.ts'
@@ -95,6 +96,10 @@ export class HttpClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     let response: Response
     let text: string
+    // NOTE: a ref'd timer keeps the process alive while the request is pending. Node 20's fetch
+    // can drop its last handle when the server resets the connection; the event loop then
+    // empties and the CLI would exit 0 without a word instead of reporting the reset.
+    const keepAlive = setTimeout(() => undefined, REQUEST_TIMEOUT_MS)
     try {
       response = await fetch(url, {
         method,
@@ -107,6 +112,8 @@ export class HttpClient {
       throw new ConnectionError(
         `Unable to connect to ${this.session.endpoint}: ${connectionProblem(error)}`,
       )
+    } finally {
+      clearTimeout(keepAlive)
     }
     if (!response.ok) throw apiError(response, text)
     if (text.trim() === '') return undefined
