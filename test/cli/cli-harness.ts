@@ -40,11 +40,14 @@ export function runXloud(
       [XLOUD, ...args],
       { env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 },
       (error, stdout, stderr) => {
-        if (error !== null && typeof error.code !== 'number') {
-          reject(error)
+        if (error === null) {
+          resolve({ stdout, stderr, code: 0 })
           return
         }
-        resolve({ stdout, stderr, code: error === null ? 0 : Number(error.code) })
+        const code = error.code
+        // NOTE: no numeric code means it was killed (timeout) or never started.
+        if (typeof code === 'number') resolve({ stdout, stderr, code })
+        else reject(new Error(`xloud ${args.join(' ')}: ${error.message}`))
       },
     )
   })

@@ -21,13 +21,16 @@ const run = promisify(execFile)
 /** GET /healthz on a new connection each time (cluster workers share connections, not requests). */
 function workerPid(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    get(`${url}/healthz`, { agent: false }, (res) => {
+    const req = get(`${url}/healthz`, { agent: false, timeout: 2000 }, (res) => {
       let text = ''
       res.on('data', (d: Buffer) => (text += d.toString()))
       res.on('end', () => {
         resolve((JSON.parse(text) as { pid: number }).pid)
       })
-    }).on('error', reject)
+    })
+    // NOTE: a connection handed to a worker as it is killed is never answered.
+    req.on('timeout', () => req.destroy(new Error('no answer')))
+    req.on('error', reject)
   })
 }
 
@@ -38,9 +41,9 @@ describe('api_workers', () => {
     try {
       const api = client(server.url)
       const pids = new Set<number>()
-      for (let i = 0; i < 60 && pids.size < 3; i++) {
-        pids.add(await workerPid(server.url))
-      }
+      // Workers start one after another: wait until all three have answered.
+      const ready = Date.now() + 30_000
+      while (pids.size < 3 && Date.now() < ready) pids.add(await workerPid(server.url))
       assert.equal(pids.size, 3, 'requests reach three worker processes')
       assert.ok(!pids.has(server.child.pid ?? -1), 'the primary process only supervises')
       const [victim] = [...pids]

@@ -1,4 +1,5 @@
-import { fetch } from 'undici'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { ApiError, ConnectionError } from './errors.ts'
 import { parseJson, type JsonObject, type JsonValue } from './parse-json.ts'
 import type { Session } from './session.ts'
@@ -93,36 +94,73 @@ export class HttpClient {
       'User-Agent': 'xloud-cli',
       ...this.session.headers,
     }
-    if (body !== undefined) headers['Content-Type'] = 'application/json'
-    let response: Response
-    let text: string
-    // NOTE: a ref'd timer keeps the process alive while the request is pending. Node 20's fetch
-    // can drop its last handle when the server resets the connection; the event loop then
-    // empties and the CLI would exit 0 without a word instead of reporting the reset.
-    const keepAlive = setTimeout(() => undefined, REQUEST_TIMEOUT_MS)
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    if (payload !== undefined) {
+      headers['Content-Type'] = 'application/json'
+      headers['Content-Length'] = String(Buffer.byteLength(payload))
+    }
+    let response: RawResponse
     try {
-      response = await fetch(url, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      })
-      text = await response.text()
+      response = await transfer(new URL(url), method, headers, payload)
     } catch (error) {
       throw new ConnectionError(
         `Unable to connect to ${this.session.endpoint}: ${connectionProblem(error)}`,
       )
-    } finally {
-      clearTimeout(keepAlive)
     }
-    if (!response.ok) throw apiError(response, text)
-    if (text.trim() === '') return undefined
+    if (response.status < 200 || response.status > 299) throw apiError(response)
+    if (response.text.trim() === '') return undefined
     try {
-      return parseJson(text)
+      return parseJson(response.text)
     } catch {
       throw new ApiError(response.status, undefined, `Unreadable answer from ${url}`)
     }
   }
+}
+
+interface RawResponse {
+  readonly status: number
+  readonly statusText: string
+  readonly text: string
+}
+
+class RequestTimeout extends Error {
+  override readonly name = 'TimeoutError'
+}
+
+/**
+ * One HTTP exchange with node:http(s), on its own connection.
+ *
+ * NOTE: not fetch: Node 20's fetch can hang forever, holding no handle, when a server accepts
+ * and at once closes the connection, so the CLI would exit 0 without a word. node:http reports
+ * it as ECONNRESET. A fresh connection per request (no keep-alive agent) also lets the process
+ * exit as soon as the command is done.
+ */
+function transfer(
+  url: URL,
+  method: string,
+  headers: Readonly<Record<string, string>>,
+  payload: string | undefined,
+): Promise<RawResponse> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve, reject) => {
+    const request = send(url, { method, headers, agent: false }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('error', reject)
+      response.on('end', () => {
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? '',
+          text: Buffer.concat(chunks).toString('utf8'),
+        })
+      })
+    })
+    request.setTimeout(REQUEST_TIMEOUT_MS, () => {
+      request.destroy(new RequestTimeout())
+    })
+    request.on('error', reject)
+    request.end(payload)
+  })
 }
 
 function asObject(value: JsonValue | undefined): JsonObject {
@@ -159,7 +197,8 @@ function connectionProblem(error: unknown): string {
  * Neutron's error envelope `{"NeutronError": {"type", "message", "detail"}}`, webob's
  * `{"message": ..., "code": ...}`, or whatever text came back.
  */
-function apiError(response: Response, text: string): ApiError {
+function apiError(response: RawResponse): ApiError {
+  const text = response.text
   let body: JsonValue | undefined
   try {
     body = parseJson(text)
