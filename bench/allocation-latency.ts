@@ -3,16 +3,18 @@
  * a fresh /24, on a 10.0.0.0/8 already holding 1,000,000 allocations, and on fresh /64 and /48
  * subnets. The /8's million rows are written straight into the database first.
  */
-import BetterSqlite3 from 'better-sqlite3'
+import type { Insertable } from 'kysely'
 import { parseConnectionUrl } from '../src/db/connection-url.ts'
-import { openDatabase } from '../src/db/database.ts'
+import type { IpAllocationTable, PortTable } from '../src/db/schema.ts'
+import { openDatabase, type Db } from '../src/db/database.ts'
+import { inTransaction } from '../src/db/transaction.ts'
 import { migrateToLatest } from '../src/db/migrator.ts'
-import { ipKey } from '../src/domain/ip-address.ts'
+import { formatIp, ipKey } from '../src/domain/ip-address.ts'
 import { parseMac, type MacOctets } from '../src/domain/mac-address.ts'
 import { createInternalDriver } from '../src/ipam/drivers/internal/internal-driver.ts'
 import { createServices } from '../src/services/app-services.ts'
 import { adminContext } from '../src/services/request-context.ts'
-import { freshDatabase } from '../test/support/backends.ts'
+import { freshDatabase, type Backend } from '../test/support/backends.ts'
 import { percentile } from './load.ts'
 import { printTable } from './report.ts'
 
@@ -20,55 +22,83 @@ const SAMPLES = 200
 const MILLION = 1_000_000
 
 /** Writes `count` ports holding the lowest addresses of the subnet's pool, and fixes the index. */
-function populate(
-  path: string,
+async function populate(
+  db: Db,
   networkId: string,
   subnetId: string,
   first: bigint,
   count: number,
-): void {
-  const raw = new BetterSqlite3(path)
-  raw.pragma('journal_mode = WAL')
-  const port = raw.prepare(
-    `insert into ports (id, project_id, name, description, created_at, updated_at, revision_number, tags, network_id, mac_address, admin_state_up, status, device_id, device_owner, port_security_enabled, binding_host_id, binding_vnic_type, binding_profile, dns_name)
-     values (?, 'admin', '', '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1, '[]', ?, ?, 1, 'DOWN', '', '', 1, '', 'normal', '{}', '')`,
-  )
-  const alloc = raw.prepare(
-    'insert into ip_allocations (subnet_id, address_key, ip_address, port_id, network_id) values (?, ?, ?, ?, ?)',
-  )
-  raw.transaction(() => {
-    for (let i = 0; i < count; i++) {
+): Promise<void> {
+  const BATCH = 2000
+  for (let done = 0; done < count; done += BATCH) {
+    const n = Math.min(BATCH, count - done)
+    const ports: Insertable<PortTable>[] = []
+    const allocations: Insertable<IpAllocationTable>[] = []
+    for (let k = 0; k < n; k++) {
+      const i = done + k
       const value = first + BigInt(i)
       const id = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`
-      const mac = `fa:16:3e:${((i >> 16) & 0xff).toString(16).padStart(2, '0')}:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`
-      port.run(id, networkId, mac)
-      alloc.run(
-        subnetId,
-        ipKey(value),
-        `10.${Number((value >> 16n) & 0xffn)}.${Number((value >> 8n) & 0xffn)}.${Number(value & 0xffn)}`,
+      ports.push({
         id,
-        networkId,
-      )
+        project_id: 'admin',
+        name: '',
+        description: '',
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+        revision_number: 1,
+        tags: '[]',
+        network_id: networkId,
+        mac_address: `fa:16:3e:${[16, 8, 0].map((sh) => ((i >> sh) & 0xff).toString(16).padStart(2, '0')).join(':')}`,
+        admin_state_up: 1,
+        status: 'DOWN',
+        device_id: '',
+        device_owner: '',
+        port_security_enabled: 1,
+        binding_host_id: '',
+        binding_vnic_type: 'normal',
+        binding_profile: '{}',
+        dns_name: '',
+      })
+      allocations.push({
+        subnet_id: subnetId,
+        address_key: ipKey(value),
+        ip_address: formatIp({ version: 4, value }),
+        port_id: id,
+        network_id: networkId,
+      })
     }
-    raw.prepare('delete from ipam_free_ranges where subnet_id = ?').run(subnetId)
-    raw
-      .prepare('insert into ipam_free_ranges (subnet_id, start_key, end_key) values (?, ?, ?)')
-      .run(subnetId, ipKey(first + BigInt(count)), ipKey(0x0afffffen))
-    raw
-      .prepare('update ipam_counters set used = ? where subnet_id = ? and shard = 0')
-      .run(count, subnetId)
-  })()
-  raw.close()
+    await inTransaction(db, async (tx) => {
+      await tx.insertInto('ports').values(ports).execute()
+      await tx.insertInto('ip_allocations').values(allocations).execute()
+    })
+  }
+  await inTransaction(db, async (tx) => {
+    await tx.deleteFrom('ipam_free_ranges').where('subnet_id', '=', subnetId).execute()
+    await tx
+      .insertInto('ipam_free_ranges')
+      .values({
+        subnet_id: subnetId,
+        start_key: ipKey(first + BigInt(count)),
+        end_key: ipKey(0x0afffffen),
+      })
+      .execute()
+    await tx
+      .updateTable('ipam_counters')
+      .set({ used: count })
+      .where('subnet_id', '=', subnetId)
+      .where('shard', '=', 0)
+      .execute()
+  })
 }
 
-export async function allocationLatency(): Promise<void> {
+export async function allocationLatency(backend: Backend): Promise<void> {
   process.stdout.write(
-    '\n== Allocation latency by subnet size (SQLite, in-process port create through the service, no HTTP)\n',
+    `\n== Allocation latency by subnet size (${backend}, in-process port create through the service, no HTTP)\n`,
   )
-  const t = await freshDatabase('sqlite')
+  const t = await freshDatabase(backend)
   const db = openDatabase(parseConnectionUrl(t.url))
   await migrateToLatest(db)
-  const ipam = createInternalDriver('sqlite', { strategy: 'lowest', randomWindow: 1000 })
+  const ipam = createInternalDriver(db.dialect, { strategy: 'lowest', randomWindow: 1000 })
   const s = createServices(db, ipam, {
     baseMac: parseMac('fa:16:3e:00:00:00') as MacOctets,
     physnetMtu: 1500,
@@ -98,13 +128,7 @@ export async function allocationLatency(): Promise<void> {
     made.set(label, id)
     if (cidr === '10.0.0.0/8') {
       const t0 = performance.now()
-      populate(
-        parseConnectionUrl(t.url).dialect === 'sqlite' ? t.url.replace('sqlite:///', '') : '',
-        id,
-        subnet,
-        0x0a000002n,
-        MILLION,
-      )
+      await populate(db, id, subnet, 0x0a000002n, MILLION)
       process.stdout.write(
         `(wrote 1,000,000 ports and allocations into the /8 in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
       )

@@ -135,7 +135,7 @@ async function core(): Promise<void> {
     await server.stop()
     await db.drop()
   }
-  await allocationLatency()
+  await allocationLatency('sqlite')
 }
 
 if (want('core')) await core()

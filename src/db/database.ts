@@ -21,6 +21,7 @@ import pg from 'pg'
 import type { ConnectionSpec, Dialect } from './connection-url.ts'
 import type { Database } from './schema.ts'
 import { GroupCommit } from './group-commit.ts'
+import { preparingPool } from './pg-prepared.ts'
 import { StripRowLocks } from './strip-row-locks.ts'
 
 /** An open database: the query builder and which SQL dialect it speaks. */
@@ -89,14 +90,16 @@ export function openDatabase(spec: ConnectionSpec, options: OpenOptions = {}): D
       break
     case 'postgres':
       dialect = new PostgresDialect({
-        pool: new pg.Pool({
-          host: spec.socketPath ?? spec.host,
-          port: spec.port,
-          user: spec.user,
-          password: spec.password,
-          database: spec.database,
-          max: poolSize,
-        }),
+        pool: preparingPool(
+          new pg.Pool({
+            host: spec.socketPath ?? spec.host,
+            port: spec.port,
+            user: spec.user,
+            password: spec.password,
+            database: spec.database,
+            max: poolSize,
+          }),
+        ),
       })
       break
     case 'mysql':
