@@ -75,15 +75,20 @@ export function findNetwork(store: WapiStore, view: string, cidr: Cidr): Network
   )
 }
 
-/** The smallest container strictly enclosing `cidr` (what NIOS reports as `network_container`). */
+/**
+ * The smallest container enclosing `cidr` (what NIOS reports as `network_container`): strictly
+ * larger for a container, of at least the same size for a network (which may fill its container).
+ */
 export function parentContainer(
   store: WapiStore,
   view: string,
   cidr: Cidr,
+  forNetwork = false,
 ): NetworkEntry | undefined {
   let best: NetworkEntry | undefined
   for (const e of networkEntries(store, view, cidr.version)) {
-    if (!e.container || e.cidr.prefixLength >= cidr.prefixLength) continue
+    if (!e.container || e.cidr.prefixLength > cidr.prefixLength) continue
+    if (e.cidr.prefixLength === cidr.prefixLength && !forNetwork) continue
     if (!cidrWithin(cidr, e.cidr)) continue
     if (best === undefined || e.cidr.prefixLength > best.cidr.prefixLength) best = e
   }

@@ -192,7 +192,12 @@ export class ObjectBuilder {
     const others = networkEntries(this.store, view, version).filter((e) => e.record !== self)
     for (const e of others) {
       const same = e.cidr.network === cidr.network && e.cidr.prefixLength === cidr.prefixLength
-      if (same) throw WapiErrors.duplicate(text4, isContainer ? 'network_container' : 'network')
+      // NOTE: a network may fill a container of exactly its size (the seed pre-defines the
+      // container 10.50.0.0/24 and then creates the network 10.50.0.0/24 in it); the contract
+      // records nothing on this case, so the emulator takes the permissive reading.
+      if (same && e.container === isContainer) {
+        throw WapiErrors.duplicate(text4, isContainer ? 'network_container' : 'network')
+      }
     }
     for (const e of others) {
       const inside = e.cidr.prefixLength > cidr.prefixLength && cidrContainsCidr(cidr, e.cidr)

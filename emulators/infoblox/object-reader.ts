@@ -162,7 +162,13 @@ export class ObjectReader {
       const cidr = recordCidr(r)
       switch (field) {
         case 'network_container': {
-          const parent = parentContainer(this.store, text(r, 'network_view') ?? DEFAULT_VIEW, cidr)
+          const isNetwork = !r.type.endsWith('container')
+          const parent = parentContainer(
+            this.store,
+            text(r, 'network_view') ?? DEFAULT_VIEW,
+            cidr,
+            isNetwork,
+          )
           return parent === undefined ? '/' : formatCidr(parent.cidr)
         }
         case 'ipv4addr':

@@ -180,6 +180,17 @@ describe('xloud sessions and HTTP', () => {
     assert.equal(webob.code, 1)
     assert.equal(webob.stderr, 'Error: HTTP 404: The resource could not be found. nope\n')
 
+    reply = () => ({
+      status: 401,
+      body: '{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}',
+    })
+    const unauthorized = await runXloud(['network', 'list'], { OS_ENDPOINT: url, OS_TOKEN: 'bad' })
+    assert.equal(unauthorized.code, 1)
+    assert.equal(
+      unauthorized.stderr,
+      'Error: Unauthorized (HTTP 401): The request you have made requires authentication.\n',
+    )
+
     reply = () => ({ status: 503, body: 'upstream down\n  retry later' })
     const plain = await runXloud(['network', 'list'], { OS_ENDPOINT: url })
     assert.equal(plain.code, 1)

@@ -51,7 +51,8 @@ export const PORT_ATTRIBUTES = {
   allowed_address_pairs: attr(true, true, emptyList),
   extra_dhcp_opts: attr(true, true, emptyList),
   dns_name: attr(true, true, toStringValue),
-  'binding:host_id': attr(true, true, toStringValue),
+  // NOTE: Neutron validates nothing here; `null` clears the host (openstack port unset --host).
+  'binding:host_id': attr(true, true, (v) => (v === null ? '' : toStringValue(v))),
   'binding:vnic_type': attr(true, true, toStringValue),
   'binding:profile': attr(true, true, toDict),
   status: readOnlyAttr(),

@@ -7,7 +7,7 @@ import type { Session } from './session.ts'
 /** Query parameters as ordered pairs (Neutron filters repeat keys: `?fixed_ips=a&fixed_ips=b`). */
 export type Query = readonly (readonly [string, string])[]
 
-/** How long one request may take before the command gives up. */
+/** How long a request may stay silent before the command gives up. */
 const REQUEST_TIMEOUT_MS = 120_000
 
 /** Socket error codes worth naming in the one-line message. */
@@ -17,10 +17,9 @@ const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
   EAI_AGAIN: 'host not found',
   ETIMEDOUT: 'connection timed out',
   ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'connection closed',
 }
 
 /**
@@ -29,10 +28,6 @@ const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
  */
 export class HttpClient {
   constructor(private readonly session: Session) {}
-
-  get endpoint(): string {
-    return this.session.endpoint
-  }
 
   async get(path: string, query: Query = []): Promise<JsonObject> {
     return asObject(await this.request('GET', path, query, undefined))
@@ -60,8 +55,9 @@ export class HttpClient {
     while (url !== undefined) {
       const page = asObject(await this.send('GET', url, undefined))
       const found = page[collection]
-      if (!Array.isArray(found))
+      if (!Array.isArray(found)) {
         throw new ApiError(200, undefined, `No '${collection}' in the answer`)
+      }
       for (const item of found) items.push(asObject(item))
       url = nextLink(page[`${collection}_links`])
     }
@@ -177,7 +173,7 @@ function nextLink(links: JsonValue | undefined): string | undefined {
   return undefined
 }
 
-/** Why fetch failed, in a few words (undici hides the socket error in `cause`). */
+/** Why the exchange failed, in a few words: the socket error code when there is one. */
 function connectionProblem(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`
@@ -194,7 +190,8 @@ function connectionProblem(error: unknown): string {
 }
 
 /**
- * Neutron's error envelope `{"NeutronError": {"type", "message", "detail"}}`, webob's
+ * Neutron's error envelope `{"NeutronError": {"type", "message", "detail"}}`, the Keystone-style
+ * `{"error": {"code", "title", "message"}}` of authentication failures, webob's
  * `{"message": ..., "code": ...}`, or whatever text came back.
  */
 function apiError(response: RawResponse): ApiError {
@@ -211,6 +208,13 @@ function apiError(response: RawResponse): ApiError {
       const type = typeof envelope.type === 'string' ? envelope.type : undefined
       const message = typeof envelope.message === 'string' ? envelope.message : response.statusText
       return new ApiError(response.status, type, message)
+    }
+    const keystone = body.error
+    if (typeof keystone === 'object' && keystone !== null && !Array.isArray(keystone)) {
+      const title = typeof keystone.title === 'string' ? keystone.title : undefined
+      if (typeof keystone.message === 'string') {
+        return new ApiError(response.status, title, oneLine(keystone.message))
+      }
     }
     if (typeof body.message === 'string') {
       return new ApiError(

@@ -35,14 +35,12 @@ function addSessionOptions(program: Command): void {
 /** The openstack-style resource commands (network, subnet, subnet pool, port, ip availability). */
 export function registerClientCommands(program: Command): void {
   addSessionOptions(program)
+  const network = registerNetworkCommands(program)
   const subnet = registerSubnetCommands(program)
   registerSubnetPoolCommands(subnet)
-  const groups = [
-    registerNetworkCommands(program),
-    subnet,
-    registerPortCommands(program),
-    registerIpAvailabilityCommands(program),
-  ]
+  const port = registerPortCommands(program)
+  const ip = registerIpAvailabilityCommands(program)
+  const groups = [network, subnet, port, ip]
   for (const group of groups) applyUsageExit(group)
 }
 
