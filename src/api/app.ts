@@ -7,7 +7,9 @@ import type { RequestContext } from '../services/request-context.ts'
 import { toJson } from './json.ts'
 import { registerAvailabilityRoutes } from './routes/availability-routes.ts'
 import { registerInfoRoutes } from './routes/info-routes.ts'
+import { registerIpamRoutes } from './routes/ipam-routes.ts'
 import { registerNetworkingRoutes } from './routes/networking-routes.ts'
+import { registerWhoamiRoutes } from './routes/whoami-routes.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -112,6 +114,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerInfoRoutes(app)
   registerNetworkingRoutes(app, options.services)
   registerAvailabilityRoutes(app, options.services.availability)
+  registerIpamRoutes(app, options.services.ipamAdmin)
+  registerWhoamiRoutes(app)
   await options.extend?.(app)
   return app
 }

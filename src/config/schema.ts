@@ -1,5 +1,34 @@
 import { opt } from './options.ts'
 
+/** Options every external IPAM driver section has: TLS, timeouts, pooling, retries, breaker. */
+function externalCommon(system: string) {
+  return {
+    ssl_verify: opt.sslVerify(
+      `Verify ${system}'s TLS certificate: true (system CAs), false, or the path of a CA bundle.`,
+    ),
+    connect_timeout: opt.float(5, `Seconds to wait for a connection to ${system}.`, 0.1),
+    request_timeout: opt.float(30, `Seconds to wait for an answer from ${system}.`, 0.1),
+    pool_size: opt.int(16, `Keep-alive connections to ${system} per worker process.`, 1, 1024),
+    retries: opt.int(
+      3,
+      `Attempts in all for idempotent calls (lookups, deletes) when ${system} does not answer.`,
+      1,
+      10,
+    ),
+    circuit_break_after: opt.int(
+      5,
+      `Consecutive failed calls after which calls fail at once (503) for a while.`,
+      1,
+      1000,
+    ),
+    circuit_reset_seconds: opt.float(
+      10,
+      'Seconds the circuit stays open before one call tries again.',
+      0.1,
+    ),
+  }
+}
+
 /**
  * Every option of `neutron.conf` that the service reads, by section. `etc/neutron.conf.sample`
  * is generated from this (`npm run config:sample`) and a test keeps the two in step.
@@ -59,6 +88,16 @@ export const SCHEMA = {
       1,
       1_000_000,
     ),
+    maintenance_interval: opt.float(
+      5,
+      'Seconds between runs of the background work of external drivers: pending releases, recovery of interrupted reservations.',
+      0.1,
+    ),
+    recovery_age_seconds: opt.float(
+      120,
+      'Reservations left unsettled this long (their process died) are settled by recovery; younger ones may still be in flight on another node.',
+      0,
+    ),
   },
   token: {
     token_file: opt.string(
@@ -68,6 +107,33 @@ export const SCHEMA = {
   },
   dashboard: {
     enabled: opt.bool(true, 'Serve the web dashboard under /dashboard/.'),
+  },
+  infoblox: {
+    wapi_url: opt.string('', 'Grid master (or cloud member) URL, e.g. https://gm.example.net.'),
+    wapi_version: opt.string('2.12', 'WAPI version used in the path (/wapi/v2.12).'),
+    username: opt.string(
+      '',
+      'Service account (needs IPAM and DNS admin rights on the network view).',
+    ),
+    password: opt.secret('Service account password (or password_file).'),
+    password_file: opt.string('', 'File holding the password (first line), instead of password.'),
+    network_view: opt.string('default', 'Network view holding the pre-defined network containers.'),
+    dns_view: opt.string('default', 'DNS view for host records.'),
+    dns_zone: opt.string(
+      '',
+      'Authoritative zone for port host records; empty: fixed addresses without DNS.',
+    ),
+    use_host_records: opt.bool(
+      true,
+      'With dns_zone set, reserve addresses as host records (DNS and IPAM in one object); otherwise as fixed addresses.',
+    ),
+    page_size: opt.int(
+      1000,
+      'Objects per page when listing (reconcile, container search).',
+      1,
+      100000,
+    ),
+    ...externalCommon('Infoblox'),
   },
 } as const
 

@@ -39,7 +39,12 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
             : { text: sqlOrCursor, values }
         return client.query(config) as unknown as Promise<PostgresQueryResult<R>>
       }
-      return { query, release: (destroy?: boolean) => { client.release(destroy); } }
+      return {
+        query,
+        release: (destroy?: boolean) => {
+          client.release(destroy)
+        },
+      }
     },
     end: () => pool.end(),
   }

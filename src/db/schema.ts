@@ -83,6 +83,8 @@ export interface IpAllocationTable {
   ip_address: string
   port_id: string
   network_id: string
+  /** The reservation's reference in an external IPAM (null for the internal driver). */
+  external_ref: string | null
 }
 
 /**
@@ -102,6 +104,75 @@ export interface IpamCounterTable {
   used: number | string | bigint
 }
 
+/** Subnets as an external IPAM knows them: its object, and whether we created it. */
+export interface IpamExternalSubnetTable {
+  subnet_id: string
+  driver: string
+  external_ref: string
+  created_by_us: number
+  /** JSON: vendor details (view, container, range bounds). */
+  detail: string
+  created_at: string
+}
+
+/**
+ * Intents written before each external call, closed when the outcome is committed. After a
+ * crash, open entries say what to look up (by tag) and undo or finish.
+ */
+export interface IpamJournalTable {
+  id: string
+  driver: string
+  operation: 'allocate' | 'release' | 'subnet'
+  state: 'open' | 'done' | 'undone'
+  port_id: string | null
+  subnet_id: string
+  ip_address: string | null
+  external_ref: string | null
+  /** JSON ReservationTag. */
+  tag: string
+  created_at: string
+  updated_at: string
+}
+
+/** Releases owed to an external IPAM, retried with backoff by any node until done. */
+export interface IpamReleaseQueueTable {
+  id: string
+  driver: string
+  kind: 'address' | 'subnet'
+  port_id: string | null
+  subnet_id: string
+  ip_address: string | null
+  external_ref: string | null
+  attempts: number
+  next_attempt_at: string
+  last_error: string | null
+  created_at: string
+}
+
+export interface IpamAuditTable {
+  /** Time-ordered: ISO time + random suffix, so ids sort as events happened. */
+  id: string
+  at: string
+  driver: string
+  action: string
+  outcome: string
+  project_id: string | null
+  user_id: string | null
+  port_id: string | null
+  subnet_id: string | null
+  network_id: string | null
+  ip_address: string | null
+  detail: string
+}
+
+export interface IpamReconcileReportTable {
+  id: string
+  driver: string
+  started_at: string
+  /** JSON ReconcileReport. */
+  report: string
+}
+
 export interface Database {
   networks: NetworkTable
   subnets: SubnetTable
@@ -110,4 +181,9 @@ export interface Database {
   ip_allocations: IpAllocationTable
   ipam_free_ranges: IpamFreeRangeTable
   ipam_counters: IpamCounterTable
+  ipam_external_subnets: IpamExternalSubnetTable
+  ipam_journal: IpamJournalTable
+  ipam_release_queue: IpamReleaseQueueTable
+  ipam_audit: IpamAuditTable
+  ipam_reconcile_reports: IpamReconcileReportTable
 }

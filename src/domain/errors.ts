@@ -85,6 +85,12 @@ export const Errors = {
     (mac: string, netId: string) =>
       `Unable to complete operation for network ${netId}. The mac address ${mac} is in use.`,
   ),
+  portChangedConcurrently: make(
+    'PortUpdateConflict',
+    409,
+    (id: string) =>
+      `Port ${id} was changed by another request while its addresses were reserved; retry the update.`,
+  ),
   ipAddressGenerationFailure: make(
     'IpAddressGenerationFailure',
     409,
@@ -165,6 +171,12 @@ export const Errors = {
     409,
     (prefixlen: number) =>
       `Failed to allocate subnet: Insufficient prefix space to allocate subnet size /${prefixlen}.`,
+  ),
+  subnetPoolRaced: make(
+    'SubnetAllocationError',
+    409,
+    (cidr: string) =>
+      `Failed to allocate subnet: ${cidr} was taken by a concurrent request; retry.`,
   ),
   networkSubnetPoolAffinity: make(
     'NetworkSubnetPoolAffinityError',

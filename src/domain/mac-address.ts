@@ -49,3 +49,8 @@ export function eui64InterfaceId(octets: MacOctets): bigint {
   for (const b of bytes) value = (value << 8n) | BigInt(b)
   return value
 }
+
+/** The SLAAC address of a MAC in a /64: the prefix with the modified EUI-64 interface id. */
+export function eui64Address(network: bigint, octets: MacOctets): bigint {
+  return network | eui64InterfaceId(octets)
+}

@@ -10,6 +10,8 @@ export interface AllocationRecord {
   readonly networkId: string
   readonly address: IpAddress
   readonly owner: AllocationOwner
+  /** The reservation's reference in an external IPAM. */
+  readonly externalRef?: string | undefined
 }
 
 const COUNTER_SHARDS = 8
@@ -31,6 +33,7 @@ export async function recordAllocations(
     ip_address: formatIp(r.address),
     port_id: r.owner.portId,
     network_id: r.networkId,
+    external_ref: r.externalRef ?? null,
   }))
   const wanted = new Set(rows.map((r) => `${r.subnet_id}/${r.address_key}`))
   if (dialect !== 'mysql') {

@@ -3,6 +3,7 @@ import type { IpAddress } from '../domain/ip-address.ts'
 import type { IntervalSet } from '../domain/interval-set.ts'
 import type { Tx } from '../db/transaction.ts'
 import type { AddressRequest } from './requests.ts'
+import type { ExternalIpam } from './drivers/external/external-ipam.ts'
 
 /** What the IPAM layer knows of a subnet: enough to allocate in it, nothing of the API. */
 export interface IpamSubnetSpec {
@@ -69,4 +70,9 @@ export interface IpamDriver {
    */
   readonly needsRollback: boolean
   pool(tx: Tx): IpamPool
+  /**
+   * For drivers whose allocations live in an external system: the reservations made before our
+   * transaction (phase one), their compensation, releases, recovery and reconcile.
+   */
+  readonly external?: ExternalIpam
 }

@@ -1,20 +1,39 @@
+import type { Logger } from 'pino'
 import type { Config } from '../config/load-config.ts'
 import type { Db } from '../db/database.ts'
 import type { IpamDriver } from './driver.ts'
+import type { ExternalBackend } from './drivers/external/external-backend.ts'
+import { createExternalDriver } from './drivers/external/external-driver.ts'
+import { ExternalIpam } from './drivers/external/external-ipam.ts'
+import { infobloxBackend } from './drivers/infoblox/infoblox-driver.ts'
 import { createInternalDriver } from './drivers/internal/internal-driver.ts'
+import type { IpamMetrics } from './metrics.ts'
+
+/** The external backends, by `ipam_driver` name. */
+const BACKENDS: Partial<
+  Record<Config['DEFAULT']['ipam_driver'], (config: Config) => ExternalBackend>
+> = {
+  infoblox: infobloxBackend,
+}
 
 /**
  * The driver named by `[DEFAULT] ipam_driver`.
- * @throws Error when the driver cannot be built from the configuration
+ * @throws Error when the driver's section is incomplete (naming section and key)
  */
-export function createIpamDriver(config: Config, db: Db): IpamDriver {
-  switch (config.DEFAULT.ipam_driver) {
-    case 'internal':
-      return createInternalDriver(db.dialect, {
-        strategy: config.ipam.allocation_strategy,
-        randomWindow: config.ipam.random_window,
-      })
-    default:
-      throw new Error(`ipam_driver = ${config.DEFAULT.ipam_driver} is not available in this build`)
+export function createIpamDriver(
+  config: Config,
+  db: Db,
+  metrics: IpamMetrics,
+  log: Logger | undefined,
+): IpamDriver {
+  const name = config.DEFAULT.ipam_driver
+  if (name === 'internal') {
+    return createInternalDriver(db.dialect, {
+      strategy: config.ipam.allocation_strategy,
+      randomWindow: config.ipam.random_window,
+    })
   }
+  const backend = BACKENDS[name]
+  if (backend === undefined) throw new Error(`ipam_driver = ${name} is not available in this build`)
+  return createExternalDriver(new ExternalIpam(db, backend(config), metrics, log))
 }

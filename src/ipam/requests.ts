@@ -15,6 +15,8 @@ export type AddressRequest =
   | { readonly kind: 'specific'; readonly address: IpAddress }
   /** The SLAAC / DHCPv6-stateless EUI-64 address built from the port's MAC. */
   | { readonly kind: 'automatic'; readonly mac: MacOctets }
+  /** An address an external IPAM has already reserved for us: record it, with its reference. */
+  | { readonly kind: 'reserved'; readonly address: IpAddress; readonly externalRef: string }
 
 /** What a subnet create asks of a subnet pool. */
 export type SubnetRequest =

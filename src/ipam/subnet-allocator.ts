@@ -1,4 +1,4 @@
-import type { Tx } from '../db/transaction.ts'
+import type { Queryable } from '../db/transaction.ts'
 import { cidrWithin, parseCidr, type Cidr } from '../domain/cidr.ts'
 import { Errors } from '../domain/errors.ts'
 import type { IpVersion } from '../domain/ip-address.ts'
@@ -20,7 +20,7 @@ export interface PrefixPool {
  * @throws SubnetAllocationError (400) when a specific CIDR is outside the pool or taken
  */
 export async function allocatePrefix(
-  tx: Tx,
+  tx: Queryable,
   pool: PrefixPool,
   request: SubnetRequest,
 ): Promise<Cidr> {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { buildApp } from '../api/app.ts'
+import { registerDashboardRoutes } from '../api/routes/dashboard-routes.ts'
 import type { Authenticator } from '../auth/authenticator.ts'
 import { noauthAuthenticator } from '../auth/noauth.ts'
 import { tokenAuthenticator } from '../auth/token-authenticator.ts'
@@ -12,6 +13,8 @@ import { pendingMigrations } from '../db/migrator.ts'
 import { parseMac, type MacOctets } from '../domain/mac-address.ts'
 import { createIpamDriver } from '../ipam/registry.ts'
 import { createServices } from '../services/app-services.ts'
+import { startMaintenance } from './maintenance.ts'
+import { ServiceMetrics } from './metrics.ts'
 
 /** A running API process. */
 export interface RunningServer {
@@ -42,7 +45,8 @@ export async function createServer(
   const db = openDatabase(parseConnectionUrl(config.database.connection), {
     poolSize: config.database.max_pool_size,
   })
-  const ipam = createIpamDriver(config, db)
+  const metrics = new ServiceMetrics()
+  const ipam = createIpamDriver(config, db, metrics, logger === false ? undefined : logger)
   const services = createServices(db, ipam, {
     baseMac,
     physnetMtu: config.DEFAULT.global_physnet_mtu,
@@ -52,6 +56,8 @@ export async function createServer(
     authenticator: authenticatorFor(config),
     logger,
     extend: (a) => {
+      if (config.dashboard.enabled) registerDashboardRoutes(a)
+      metrics.install(a, ipam)
       a.get('/healthz', async () => ({ status: 'ok', pid: process.pid }))
       a.get('/readyz', async (_request, reply) => {
         try {
@@ -68,7 +74,10 @@ export async function createServer(
       })
     },
   })
+  const maintenance = startMaintenance(ipam, config, logger === false ? undefined : logger)
   app.addHook('onClose', async () => {
+    maintenance.stop()
+    await ipam.external?.backend.close()
     await db.close()
   })
   return { app, db }

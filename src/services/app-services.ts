@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts'
 import type { MacOctets } from '../domain/mac-address.ts'
 import type { IpamDriver } from '../ipam/driver.ts'
 import { AvailabilityService } from './availability-service.ts'
+import { IpamAdminService } from './ipam-admin-service.ts'
 import { NetworkService } from './network-service.ts'
 import { PortService } from './port-service.ts'
 import { SubnetPoolService } from './subnet-pool-service.ts'
@@ -16,6 +17,7 @@ export interface AppServices {
   readonly subnetPools: SubnetPoolService
   readonly ports: PortService
   readonly availability: AvailabilityService
+  readonly ipamAdmin: IpamAdminService
 }
 
 export interface ServiceOptions {
@@ -32,5 +34,6 @@ export function createServices(db: Db, ipam: IpamDriver, options: ServiceOptions
     subnetPools: new SubnetPoolService(db),
     ports: new PortService(db, ipam, { baseMac: options.baseMac }),
     availability: new AvailabilityService(db),
+    ipamAdmin: new IpamAdminService(db, ipam),
   }
 }

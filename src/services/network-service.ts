@@ -180,7 +180,7 @@ export class NetworkService {
    * @throws NetworkInUse (409) while ports remain, naming them
    */
   async delete(ctx: RequestContext, id: string): Promise<void> {
-    await inTransaction(this.db, async (tx) => {
+    const removed = await inTransaction(this.db, async (tx) => {
       const row = await findVisibleNetwork(tx, ctx, id, true)
       requireOwner(ctx, row.project_id, 'delete_network')
       const ports = await tx
@@ -201,7 +201,9 @@ export class NetworkService {
         .execute()
       for (const subnet of subnets) await removeSubnetInTx(tx, this.ipam, subnet)
       await tx.deleteFrom('networks').where('id', '=', id).execute()
+      return subnets.map((s) => s.id)
     })
+    for (const subnetId of removed) await this.ipam.external?.releaseNow({ subnetId })
   }
 
   private async subnetIds(

@@ -11,11 +11,14 @@ import {
 import { Errors, NeutronError } from '../domain/errors.ts'
 import { formatIp, ipKey, parseIp, type IpAddress } from '../domain/ip-address.ts'
 import { parseMac, randomMac, type MacOctets } from '../domain/mac-address.ts'
+import { recordAudit } from '../ipam/audit.ts'
 import type { AllocationOwner, IpamDriver } from '../ipam/driver.ts'
+import type { Reserved } from '../ipam/drivers/external/external-ipam.ts'
 import { planFixedIps, type FixedIpInput, type PlannedAddress } from './fixed-ip-plan.ts'
 import { ipamSpec, isAutoAddress } from './ipam-spec.ts'
 import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
 import { findVisibleNetwork, rejectUnknownFilters } from './network-service.ts'
+import { allocationEvents, reservationPlan } from './port-reservations.ts'
 import { owningProject, type RequestContext } from './request-context.ts'
 import type { FixedIpView, PortView } from './resources.ts'
 import { portView, timestamp, type NetworkRow, type PortRow, type SubnetRow } from './views.ts'
@@ -90,54 +93,120 @@ export class PortService {
    *   IpAddressAlreadyAllocated, MacAddressInUse (409); the fixed-IP errors of planFixedIps (400)
    */
   async createBulk(ctx: RequestContext, inputs: readonly PortCreate[]): Promise<PortView[]> {
-    return inTransaction(this.db, async (tx) => {
-      const networks = new Map<string, { row: NetworkRow; subnets: SubnetRow[] }>()
-      const prepared: PreparedPort[] = []
-      for (const input of inputs) {
-        let net = networks.get(input.network_id)
-        if (net === undefined) {
-          const row = await findVisibleNetwork(tx, ctx, input.network_id)
-          const subnets = await tx
-            .selectFrom('subnets')
-            .selectAll()
-            .where('network_id', '=', row.id)
-            .orderBy('created_at')
-            .orderBy('cidr_first')
-            .execute()
-          net = { row, subnets }
-          networks.set(row.id, net)
+    const external = this.ipam.external
+    if (external === undefined) {
+      return inTransaction(this.db, async (tx) => {
+        const prepared = await this.prepareAll(tx, ctx, inputs)
+        await this.insertPorts(tx, prepared, true)
+        const views: PortView[] = []
+        for (const port of prepared) {
+          const ips = await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id)
+          views.push(portView(port.row, ips))
         }
-        prepared.push(await this.prepare(tx, ctx, input, net.row, net.subnets))
-      }
-      try {
-        await tx
-          .insertInto('ports')
-          .values(prepared.map((p) => p.row))
-          .execute()
-      } catch (error) {
-        if (classifyDbError(error) !== 'unique') throw error
-        const given = prepared.find((p) => p.macGiven)
-        if (
-          given !== undefined &&
-          (await macTaken(tx, given.row.network_id, given.row.mac_address))
-        ) {
-          throw Errors.macAddressInUse(given.row.mac_address, given.row.network_id)
-        }
-        throw new RetryTransaction('generated MAC address collided')
-      }
-      const fixedIps = new Map<string, FixedIpView[]>()
-      for (const port of prepared) {
-        fixedIps.set(
-          port.row.id,
-          await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id),
+        await recordAudit(
+          tx,
+          views.flatMap((v) => allocationEvents(this.ipam.name, ctx, v, 'allocate', 'ok')),
         )
+        return views
+      })
+    }
+    // NOTE: external drivers reserve first (outside any transaction, journaled), then commit the
+    // ports with what was reserved, and release it all if the commit fails.
+    const prepared = await this.prepareAll(this.db.kysely, ctx, inputs)
+    const plans = prepared.flatMap((port) =>
+      port.plan.map((planned) => reservationPlan(port.row, planned, ctx)),
+    )
+    const reserved = await external.reserveAll(plans)
+    try {
+      return await inTransaction(
+        this.db,
+        async (tx) => {
+          await this.insertPorts(tx, prepared, false)
+          const pool = this.ipam.pool(tx)
+          const views: PortView[] = []
+          let next = 0
+          for (const port of prepared) {
+            const ips: FixedIpView[] = []
+            for (const planned of port.plan) {
+              const r = reserved[next++] as Reserved
+              const subnet = planned.candidates.find((c) => c.id === r.spec.subnetId) as SubnetRow
+              await pool
+                .getSubnet(ipamSpec(subnet))
+                .allocate(
+                  { kind: 'reserved', address: r.address, externalRef: r.ref },
+                  owner(port.row),
+                )
+              ips.push({ subnet_id: subnet.id, ip_address: formatIp(r.address) })
+            }
+            views.push(portView(port.row, sortFixedIps(ips)))
+          }
+          await external.settle(tx, reserved, { projectId: ctx.projectId, userId: ctx.userId })
+          return views
+        },
+        { attempts: 4 },
+      )
+    } catch (error) {
+      await external.compensate(reserved)
+      throw error
+    }
+  }
+
+  /** Checks every input and decides its addresses; reads only. */
+  private async prepareAll(
+    q: Queryable,
+    ctx: RequestContext,
+    inputs: readonly PortCreate[],
+  ): Promise<PreparedPort[]> {
+    const networks = new Map<string, { row: NetworkRow; subnets: SubnetRow[] }>()
+    const prepared: PreparedPort[] = []
+    for (const input of inputs) {
+      let net = networks.get(input.network_id)
+      if (net === undefined) {
+        const row = await findVisibleNetwork(q, ctx, input.network_id)
+        const subnets = await q
+          .selectFrom('subnets')
+          .selectAll()
+          .where('network_id', '=', row.id)
+          .orderBy('created_at')
+          .orderBy('cidr_first')
+          .execute()
+        net = { row, subnets }
+        networks.set(row.id, net)
       }
-      return prepared.map((p) => portView(p.row, fixedIps.get(p.row.id) ?? []))
-    })
+      prepared.push(await this.prepare(q, ctx, input, net.row, net.subnets))
+    }
+    return prepared
+  }
+
+  /**
+   * Inserts the port rows. A generated MAC that collides is generated again (the transaction
+   * reruns) when `retryMac`; a MAC the caller gave is reported as in use.
+   */
+  private async insertPorts(
+    tx: Tx,
+    prepared: readonly PreparedPort[],
+    retryMac: boolean,
+  ): Promise<void> {
+    try {
+      await tx
+        .insertInto('ports')
+        .values(prepared.map((p) => p.row))
+        .execute()
+    } catch (error) {
+      if (classifyDbError(error) !== 'unique') throw error
+      const given = prepared.find((p) => p.macGiven) ?? prepared[0]
+      if (
+        given !== undefined &&
+        (!retryMac || (await macTaken(tx, given.row.network_id, given.row.mac_address)))
+      ) {
+        throw Errors.macAddressInUse(given.row.mac_address, given.row.network_id)
+      }
+      throw new RetryTransaction('generated MAC address collided')
+    }
   }
 
   private async prepare(
-    tx: Tx,
+    q: Queryable,
     ctx: RequestContext,
     input: PortCreate,
     network: NetworkRow,
@@ -152,12 +221,12 @@ export class PortService {
     if (!networkOwner && input.mac_address !== undefined) {
       throw Errors.policyNotAuthorized('(rule:create_port and rule:create_port:mac_address)')
     }
-    if (input.mac_address !== undefined && (await macTaken(tx, network.id, input.mac_address))) {
+    if (input.mac_address !== undefined && (await macTaken(q, network.id, input.mac_address))) {
       throw Errors.macAddressInUse(input.mac_address, network.id)
     }
     const mac = input.mac_address ?? randomMac(this.options.baseMac)
     const deviceOwner = input.device_owner ?? ''
-    const lookup = await subnetLookup(tx, subnets, input.fixed_ips)
+    const lookup = await subnetLookup(q, subnets, input.fixed_ips)
     const plan = planFixedIps(
       network.id,
       subnets,
@@ -269,66 +338,120 @@ export class PortService {
   }
 
   async update(ctx: RequestContext, id: string, input: PortUpdate): Promise<PortView> {
-    return inTransaction(this.db, async (tx) => {
-      const row = await findVisiblePort(tx, ctx, id, true)
-      const network = await findVisibleNetwork(tx, ctx, row.network_id)
-      const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
-      if (!networkOwner && row.project_id !== ctx.projectId)
-        throw Errors.policyNotAuthorized('update_port')
-      if (input.mac_address !== undefined && input.mac_address !== row.mac_address) {
-        if (!networkOwner)
-          throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:mac_address)')
-        if (await macTaken(tx, row.network_id, input.mac_address)) {
-          throw Errors.macAddressInUse(input.mac_address, row.network_id)
-        }
-      }
-      const next: PortRow = {
-        ...row,
-        name: input.name ?? row.name,
-        description: input.description ?? row.description,
-        admin_state_up:
-          input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
-        mac_address: input.mac_address ?? row.mac_address,
-        device_id: input.device_id ?? row.device_id,
-        device_owner: input.device_owner ?? row.device_owner,
-        port_security_enabled:
-          input.port_security_enabled === undefined
-            ? row.port_security_enabled
-            : Number(input.port_security_enabled),
-        dns_name: input.dns_name ?? row.dns_name,
-        binding_host_id: input['binding:host_id'] ?? row.binding_host_id,
-        binding_vnic_type: input['binding:vnic_type'] ?? row.binding_vnic_type,
-        binding_profile:
-          input['binding:profile'] === undefined
-            ? row.binding_profile
-            : JSON.stringify(input['binding:profile']),
-        updated_at: timestamp(),
-        revision_number: row.revision_number + 1,
-      }
-      await tx.updateTable('ports').set(next).where('id', '=', id).execute()
+    const external = this.ipam.external
+    let reserved: Reserved[] = []
+    let planned: string | undefined
+    if (external !== undefined) {
+      // Phase one for external drivers: new addresses are reserved, and changed names or
+      // devices written to the external system, before our transaction.
+      const row = await findVisiblePort(this.db.kysely, ctx, id)
       if (input.fixed_ips !== undefined) {
-        if (!networkOwner && input.fixed_ips.some((f) => f.ip_address !== undefined)) {
-          throw Errors.policyNotAuthorized(
-            '(rule:update_port and rule:update_port:fixed_ips:ip_address)',
-          )
-        }
-        await this.replaceFixedIps(tx, next, input.fixed_ips)
+        const diff = await this.diffFixedIps(this.db.kysely, row, input.fixed_ips)
+        planned = diff.fingerprint
+        reserved = await external.reserveAll(diff.plan.map((p) => reservationPlan(row, p, ctx)))
       }
-      return portView(next, (await fixedIpsOf(tx, [id])).get(id) ?? [])
-    })
+      await this.syncExternalMetadata(row, input)
+    }
+    try {
+      const view = await inTransaction(this.db, async (tx) => {
+        const row = await findVisiblePort(tx, ctx, id, true)
+        const network = await findVisibleNetwork(tx, ctx, row.network_id)
+        const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
+        if (!networkOwner && row.project_id !== ctx.projectId)
+          throw Errors.policyNotAuthorized('update_port')
+        if (input.mac_address !== undefined && input.mac_address !== row.mac_address) {
+          if (!networkOwner)
+            throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:mac_address)')
+          if (await macTaken(tx, row.network_id, input.mac_address)) {
+            throw Errors.macAddressInUse(input.mac_address, row.network_id)
+          }
+        }
+        const next = updatedRow(row, input)
+        await tx.updateTable('ports').set(next).where('id', '=', id).execute()
+        if (input.fixed_ips !== undefined) {
+          if (!networkOwner && input.fixed_ips.some((f) => f.ip_address !== undefined)) {
+            throw Errors.policyNotAuthorized(
+              '(rule:update_port and rule:update_port:fixed_ips:ip_address)',
+            )
+          }
+          const diff = await this.diffFixedIps(tx, next, input.fixed_ips)
+          const pool = this.ipam.pool(tx)
+          for (const r of diff.release)
+            await pool.getSubnet(ipamSpec(r.subnet)).deallocate(r.address)
+          if (external === undefined) {
+            await this.allocatePlan(tx, diff.plan, owner(next), next.network_id)
+          } else {
+            if (diff.fingerprint !== planned) throw Errors.portChangedConcurrently(id)
+            for (const r of reserved) {
+              const subnet = diff.subnets.get(r.spec.subnetId) as SubnetRow
+              await pool
+                .getSubnet(ipamSpec(subnet))
+                .allocate({ kind: 'reserved', address: r.address, externalRef: r.ref }, owner(next))
+            }
+            await external.settle(tx, reserved, { projectId: ctx.projectId, userId: ctx.userId })
+          }
+        }
+        return portView(next, (await fixedIpsOf(tx, [id])).get(id) ?? [])
+      })
+      await external?.releaseNow({ portId: id })
+      return view
+    } catch (error) {
+      await external?.compensate(reserved)
+      throw error
+    }
+  }
+
+  /** Writes a changed DNS name, device or MAC to every reservation of the port. */
+  private async syncExternalMetadata(row: PortRow, input: PortUpdate): Promise<void> {
+    const external = this.ipam.external
+    if (external === undefined) return
+    const next = updatedRow(row, input)
+    if (
+      next.dns_name === row.dns_name &&
+      next.device_id === row.device_id &&
+      next.device_owner === row.device_owner &&
+      next.mac_address === row.mac_address
+    ) {
+      return
+    }
+    const allocations = await this.db.kysely
+      .selectFrom('ip_allocations')
+      .select(['subnet_id', 'ip_address', 'external_ref'])
+      .where('port_id', '=', row.id)
+      .execute()
+    for (const a of allocations) {
+      const address = parseIp(a.ip_address)
+      if (a.external_ref === null || address === undefined) continue
+      await external.updateReservation(a.external_ref, address, {
+        portId: next.id,
+        projectId: next.project_id,
+        networkId: next.network_id,
+        subnetId: a.subnet_id,
+        deviceId: next.device_id,
+        deviceOwner: next.device_owner,
+        macAddress: next.mac_address,
+        dnsName: next.dns_name,
+      })
+    }
   }
 
   /**
    * Neutron's update of fixed_ips: the list replaces the port's addresses, except that EUI-64
    * addresses stay, listed addresses the port holds are kept, and a subnet-only entry is
-   * satisfied by an address the port already holds on that subnet.
+   * satisfied by an address the port already holds on that subnet. Reads only; returns what to
+   * release, what to allocate, and a fingerprint of the addresses it started from.
    */
-  private async replaceFixedIps(
-    tx: Tx,
+  private async diffFixedIps(
+    q: Queryable,
     port: PortRow,
     wanted: readonly FixedIpInput[],
-  ): Promise<void> {
-    const subnets = await tx
+  ): Promise<{
+    release: { subnet: SubnetRow; address: IpAddress }[]
+    plan: PlannedAddress[]
+    subnets: Map<string, SubnetRow>
+    fingerprint: string
+  }> {
+    const subnets = await q
       .selectFrom('subnets')
       .selectAll()
       .where('network_id', '=', port.network_id)
@@ -336,7 +459,7 @@ export class PortService {
       .orderBy('cidr_first')
       .execute()
     const byId = new Map(subnets.map((s) => [s.id, s]))
-    const current = (await fixedIpsOf(tx, [port.id])).get(port.id) ?? []
+    const current = (await fixedIpsOf(q, [port.id])).get(port.id) ?? []
     const keep = new Set<string>()
     const key = (f: FixedIpView): string => `${f.subnet_id}/${f.ip_address}`
     const toAllocate: FixedIpInput[] = []
@@ -359,32 +482,28 @@ export class PortService {
       const subnet = byId.get(c.subnet_id)
       if (subnet !== undefined && isAutoAddress(subnet)) keep.add(key(c))
     }
-    const pool = this.ipam.pool(tx)
-    for (const c of current) {
-      if (keep.has(key(c))) continue
+    const release = current.flatMap((c) => {
       const subnet = byId.get(c.subnet_id)
       const address = parseIp(c.ip_address)
-      if (subnet !== undefined && address !== undefined)
-        await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
+      return keep.has(key(c)) || subnet === undefined || address === undefined
+        ? []
+        : [{ subnet, address }]
+    })
+    let plan: PlannedAddress[] = []
+    if (toAllocate.length > 0) {
+      const lookup = await subnetLookup(q, subnets, toAllocate)
+      // EUI-64 addresses the port already holds are not asked for again.
+      const held = new Set(current.map((c) => c.subnet_id))
+      plan = planFixedIps(
+        port.network_id,
+        subnets,
+        toAllocate,
+        port.device_owner,
+        parseMac(port.mac_address) as MacOctets,
+        lookup,
+      ).filter((p) => p.request.kind !== 'automatic' || !held.has(p.candidates[0]?.id ?? ''))
     }
-    if (toAllocate.length === 0) return
-    const lookup = await subnetLookup(tx, subnets, toAllocate)
-    const plan = planFixedIps(
-      port.network_id,
-      subnets,
-      toAllocate,
-      port.device_owner,
-      parseMac(port.mac_address) as MacOctets,
-      lookup,
-    )
-    // EUI-64 addresses the port already holds are not asked for again.
-    const held = new Set(current.map((c) => c.subnet_id))
-    await this.allocatePlan(
-      tx,
-      plan.filter((p) => p.request.kind !== 'automatic' || !held.has(p.candidates[0]?.id ?? '')),
-      owner(port),
-      port.network_id,
-    )
+    return { release, plan, subnets: byId, fingerprint: current.map(key).sort().join(',') }
   }
 
   async delete(ctx: RequestContext, id: string): Promise<void> {
@@ -394,18 +513,32 @@ export class PortService {
         const network = await findVisibleNetwork(tx, ctx, row.network_id)
         if (network.project_id !== ctx.projectId) throw Errors.policyNotAuthorized('delete_port')
       }
-      await this.releaseAll(tx, row)
+      const released = await this.releaseAll(tx, row)
       await tx.deleteFrom('ports').where('id', '=', id).execute()
+      const outcome = this.ipam.external === undefined ? 'ok' : 'queued'
+      await recordAudit(
+        tx,
+        allocationEvents(
+          this.ipam.name,
+          ctx,
+          { id, network_id: row.network_id, fixed_ips: released },
+          'release',
+          outcome,
+        ),
+      )
     })
+    // NOTE: the tenant's delete is done; the external release follows (and waits in the queue
+    // if the system does not answer).
+    await this.ipam.external?.releaseNow({ portId: id })
   }
 
-  private async releaseAll(tx: Tx, port: PortRow): Promise<void> {
+  private async releaseAll(tx: Tx, port: PortRow): Promise<FixedIpView[]> {
     const allocations = await tx
       .selectFrom('ip_allocations')
       .select(['subnet_id', 'ip_address'])
       .where('port_id', '=', port.id)
       .execute()
-    if (allocations.length === 0) return
+    if (allocations.length === 0) return []
     const subnets = await tx
       .selectFrom('subnets')
       .selectAll()
@@ -419,6 +552,34 @@ export class PortService {
       if (subnet !== undefined && address !== undefined)
         await pool.getSubnet(ipamSpec(subnet)).deallocate(address)
     }
+    return allocations
+  }
+}
+
+/** The port row after an update's changes. */
+function updatedRow(row: PortRow, input: PortUpdate): PortRow {
+  return {
+    ...row,
+    name: input.name ?? row.name,
+    description: input.description ?? row.description,
+    admin_state_up:
+      input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
+    mac_address: input.mac_address ?? row.mac_address,
+    device_id: input.device_id ?? row.device_id,
+    device_owner: input.device_owner ?? row.device_owner,
+    port_security_enabled:
+      input.port_security_enabled === undefined
+        ? row.port_security_enabled
+        : Number(input.port_security_enabled),
+    dns_name: input.dns_name ?? row.dns_name,
+    binding_host_id: input['binding:host_id'] ?? row.binding_host_id,
+    binding_vnic_type: input['binding:vnic_type'] ?? row.binding_vnic_type,
+    binding_profile:
+      input['binding:profile'] === undefined
+        ? row.binding_profile
+        : JSON.stringify(input['binding:profile']),
+    updated_at: timestamp(),
+    revision_number: row.revision_number + 1,
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type SqlBool } from 'kysely'
 import type { Db } from '../db/database.ts'
-import { inTransaction, type Tx } from '../db/transaction.ts'
+import { inTransaction, type Queryable, type Tx } from '../db/transaction.ts'
 import {
   formatCidr,
   lastAddress,
@@ -14,6 +14,8 @@ import { Errors } from '../domain/errors.ts'
 import { formatIp, ipKey, type IpAddress, type IpVersion } from '../domain/ip-address.ts'
 import { IntervalSet } from '../domain/interval-set.ts'
 import type { IpamDriver } from '../ipam/driver.ts'
+import type { ExternalSubnetSpec } from '../ipam/drivers/external/external-backend.ts'
+import { specOfRow } from '../ipam/drivers/external/external-ipam.ts'
 import { allocatePrefix } from '../ipam/subnet-allocator.ts'
 import { ipamSpec, rowCidr } from './ipam-spec.ts'
 import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
@@ -106,20 +108,79 @@ export class SubnetService {
 
   /** Creates every subnet or none. */
   async createBulk(ctx: RequestContext, inputs: readonly SubnetCreate[]): Promise<SubnetView[]> {
-    return inTransaction(this.db, async (tx) => {
-      const rows: SubnetRow[] = []
-      for (const input of inputs) rows.push(await this.createInTx(tx, ctx, input))
+    const external = this.ipam.external
+    if (external === undefined) {
+      return inTransaction(this.db, async (tx) => {
+        const rows: SubnetRow[] = []
+        for (const input of inputs) rows.push(await this.createInTx(tx, ctx, input, randomUUID()))
+        return rows.map(subnetView)
+      })
+    }
+    // NOTE: an external IPAM validates (adopts or creates the range) before our transaction;
+    // if the transaction then fails, what it created is deleted again.
+    const ids = inputs.map(() => randomUUID())
+    const specs: ExternalSubnetSpec[] = []
+    const who = { projectId: ctx.projectId, userId: ctx.userId }
+    try {
+      for (const [i, input] of inputs.entries()) {
+        const row = await this.buildSubnet(this.db.kysely, ctx, input, ids[i] as string, false)
+        const spec = specOfRow(row)
+        await external.prepareSubnet(spec, who)
+        specs.push(spec)
+      }
+      const rows = await inTransaction(
+        this.db,
+        async (tx) => {
+          const out: SubnetRow[] = []
+          for (const [i, input] of inputs.entries()) {
+            const row = await this.createInTx(tx, ctx, input, ids[i] as string)
+            if (row.cidr !== formatCidr(specs[i]?.cidr ?? rowCidr(row)))
+              throw Errors.subnetPoolRaced(row.cidr)
+            out.push(row)
+          }
+          return out
+        },
+        { attempts: 4 },
+      )
       return rows.map(subnetView)
-    })
+    } catch (error) {
+      for (const spec of specs) await external.abandonSubnet(spec)
+      throw error
+    } finally {
+      for (const id of ids) external.forgetPrepared(id)
+    }
   }
 
-  private async createInTx(tx: Tx, ctx: RequestContext, input: SubnetCreate): Promise<SubnetRow> {
+  private async createInTx(
+    tx: Tx,
+    ctx: RequestContext,
+    input: SubnetCreate,
+    id: string,
+  ): Promise<SubnetRow> {
+    const row = await this.buildSubnet(tx, ctx, input, id, true)
+    await tx.insertInto('subnets').values(row).execute()
+    await this.ipam.pool(tx).addSubnet(ipamSpec(row))
+    await bumpNetworkRevision(tx, row.network_id)
+    return row
+  }
+
+  /**
+   * Checks a subnet create and works out the row (CIDR, gateway, pools), writing nothing.
+   * With `lock`, the network (and subnet pool) rows are locked for the transaction.
+   */
+  private async buildSubnet(
+    q: Queryable,
+    ctx: RequestContext,
+    input: SubnetCreate,
+    id: string,
+    lock: boolean,
+  ): Promise<SubnetRow> {
     // NOTE: the network row lock serialises subnet creation per network, so two concurrent
     // creates of overlapping CIDRs cannot both pass the overlap check.
-    const network = await findVisibleNetwork(tx, ctx, input.network_id, true)
+    const network = await findVisibleNetwork(q, ctx, input.network_id, lock)
     requireOwner(ctx, network.project_id, 'create_subnet')
     const projectId = owningProject(ctx, input.project_id)
-    const cidr = await this.resolveCidr(tx, ctx, input)
+    const cidr = await this.resolveCidr(q, ctx, input, lock)
     if (cidr.version !== input.ip_version) {
       throw Errors.invalidInput(
         `cidr '${formatCidr(cidr)}' does not match the ip_version '${input.ip_version}'`,
@@ -129,8 +190,8 @@ export class SubnetService {
     validateDhcpPrefix(cidr, enableDhcp)
     validateIpv6Modes(cidr, input.ipv6_ra_mode, input.ipv6_address_mode)
     validateHostRoutes(cidr.version, input.host_routes ?? [])
-    await checkNetworkAffinity(tx, network.id, input.ip_version, input.subnetpool_id ?? null)
-    await checkOverlap(tx, network.id, cidr)
+    await checkNetworkAffinity(q, network.id, input.ip_version, input.subnetpool_id ?? null)
+    await checkOverlap(q, network.id, cidr)
 
     let gateway: IpAddress | undefined
     if (input.gateway_ip === undefined) {
@@ -151,8 +212,8 @@ export class SubnetService {
       pools = IntervalSet.of(sorted)
     }
     const now = timestamp()
-    const row: SubnetRow = {
-      id: randomUUID(),
+    return {
+      id,
       project_id: projectId,
       name: input.name ?? '',
       description: input.description ?? '',
@@ -175,14 +236,15 @@ export class SubnetService {
       host_routes: JSON.stringify(input.host_routes ?? []),
       service_types: JSON.stringify(input.service_types ?? []),
     }
-    await tx.insertInto('subnets').values(row).execute()
-    await this.ipam.pool(tx).addSubnet(ipamSpec(row))
-    await bumpNetworkRevision(tx, network.id)
-    return row
   }
 
   /** The subnet's CIDR: as given (host bits cleared, as Neutron does), or from its subnet pool. */
-  private async resolveCidr(tx: Tx, ctx: RequestContext, input: SubnetCreate): Promise<Cidr> {
+  private async resolveCidr(
+    q: Queryable,
+    ctx: RequestContext,
+    input: SubnetCreate,
+    lock: boolean,
+  ): Promise<Cidr> {
     let given: Cidr | undefined
     if (input.cidr !== undefined && input.cidr !== null) {
       const parsed = parseCidrText(input.cidr, true)
@@ -198,7 +260,7 @@ export class SubnetService {
       }
       return given
     }
-    const pool = await findVisibleSubnetPool(tx, ctx, input.subnetpool_id, true)
+    const pool = await findVisibleSubnetPool(q, ctx, input.subnetpool_id, lock)
     if (pool.ip_version !== input.ip_version) {
       throw Errors.invalidInput(
         `Cannot allocate IPv${input.ip_version} subnet from IPv${pool.ip_version} subnet pool`,
@@ -215,7 +277,7 @@ export class SubnetService {
       prefixes: poolCidrs(pool),
     }
     return allocatePrefix(
-      tx,
+      q,
       prefixPool,
       given === undefined ? { kind: 'any', prefixLength } : { kind: 'specific', cidr: given },
     )
@@ -310,6 +372,7 @@ export class SubnetService {
       requireOwner(ctx, row.project_id, 'delete_subnet')
       await removeSubnetInTx(tx, this.ipam, row)
     })
+    await this.ipam.external?.releaseNow({ subnetId: id })
   }
 }
 
@@ -339,8 +402,8 @@ export async function findVisibleSubnet(
 }
 
 /** @throws InvalidInput (400) when the CIDR overlaps another subnet of the network */
-async function checkOverlap(tx: Tx, networkId: string, cidr: Cidr): Promise<void> {
-  const clash = await tx
+async function checkOverlap(q: Queryable, networkId: string, cidr: Cidr): Promise<void> {
+  const clash = await q
     .selectFrom('subnets')
     .select('id')
     .where('network_id', '=', networkId)
@@ -358,12 +421,12 @@ async function checkOverlap(tx: Tx, networkId: string, cidr: Cidr): Promise<void
 
 /** @throws NetworkSubnetPoolAffinityError (400) when subnets of one family mix subnet pools */
 async function checkNetworkAffinity(
-  tx: Tx,
+  q: Queryable,
   networkId: string,
   version: number,
   poolId: string | null,
 ): Promise<void> {
-  const others = await tx
+  const others = await q
     .selectFrom('subnets')
     .select('subnetpool_id')
     .where('network_id', '=', networkId)

@@ -41,6 +41,7 @@ export class InternalSubnet implements IpamSubnet {
   async allocate(request: AddressRequest, owner: AllocationOwner): Promise<IpAddress> {
     switch (request.kind) {
       case 'specific':
+      case 'reserved':
         return this.allocateSpecific(request.address, owner)
       case 'automatic':
         return this.allocateSpecific(this.eui64(request.mac), owner)

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../../../db/database.ts'
+import type { Queryable } from '../../../db/transaction.ts'
+import type { ReservationTag } from './external-backend.ts'
+
+export type JournalOperation = 'allocate' | 'subnet'
+
+/** An open intent: what we are about to ask the external system, written down first. */
+export interface Intent {
+  readonly id: string
+  readonly operation: JournalOperation
+  readonly subnetId: string
+  readonly portId: string | undefined
+}
+
+/**
+ * The journal of external calls. An intent is written (and committed) before the call, and
+ * closed in the same transaction that commits the outcome. An intent left open means the process
+ * died in between: recovery looks the reservation up by its tag and undoes it.
+ */
+export class Journal {
+  constructor(
+    private readonly db: Db,
+    private readonly driver: string,
+  ) {}
+
+  /** Writes intents in one transaction of their own (committed before any external call). */
+  async open(
+    intents: readonly {
+      operation: JournalOperation
+      subnetId: string
+      portId?: string
+      tag: ReservationTag | Record<string, string>
+    }[],
+  ): Promise<Intent[]> {
+    const now = new Date().toISOString()
+    const rows = intents.map((i) => ({
+      id: randomUUID(),
+      driver: this.driver,
+      operation: i.operation,
+      state: 'open' as const,
+      port_id: i.portId ?? null,
+      subnet_id: i.subnetId,
+      ip_address: null,
+      external_ref: null,
+      tag: JSON.stringify(i.tag),
+      created_at: now,
+      updated_at: now,
+    }))
+    if (rows.length > 0) await this.db.kysely.insertInto('ipam_journal').values(rows).execute()
+    return rows.map((r) => ({
+      id: r.id,
+      operation: r.operation,
+      subnetId: r.subnet_id,
+      portId: r.port_id ?? undefined,
+    }))
+  }
+
+  /** Closes intents, inside the caller's transaction when the outcome commits there. */
+  async close(q: Queryable, ids: readonly string[], state: 'done' | 'undone'): Promise<void> {
+    if (ids.length === 0) return
+    await q
+      .updateTable('ipam_journal')
+      .set({ state, updated_at: new Date().toISOString() })
+      .where('id', 'in', [...ids])
+      .execute()
+  }
+
+  /** Open intents older than `ageMs` (younger ones may belong to calls still in flight). */
+  async stale(
+    ageMs: number,
+  ): Promise<
+    { id: string; operation: string; subnet_id: string; port_id: string | null; tag: string }[]
+  > {
+    const before = new Date(Date.now() - ageMs).toISOString()
+    return this.db.kysely
+      .selectFrom('ipam_journal')
+      .select(['id', 'operation', 'subnet_id', 'port_id', 'tag'])
+      .where('state', '=', 'open')
+      .where('driver', '=', this.driver)
+      .where('created_at', '<=', before)
+      .orderBy('created_at')
+      .limit(500)
+      .execute()
+  }
+
+  async countOpen(): Promise<number> {
+    const row = await this.db.kysely
+      .selectFrom('ipam_journal')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('state', '=', 'open')
+      .executeTakeFirst()
+    return Number(row?.n ?? 0)
+  }
+
+  /** Forgets settled intents older than `ageMs`. */
+  async prune(ageMs: number): Promise<void> {
+    const before = new Date(Date.now() - ageMs).toISOString()
+    await this.db.kysely
+      .deleteFrom('ipam_journal')
+      .where('state', '!=', 'open')
+      .where('updated_at', '<', before)
+      .execute()
+  }
+}
