@@ -45,6 +45,11 @@ export class WapiAuth {
     this.users.set(username, { username, password, apiAccess: options.apiAccess ?? true })
   }
 
+  /** Calls that presented Basic credentials (logins), good or bad. */
+  basicAttempts = 0
+  /** Sessions opened so far. */
+  sessionsOpened = 0
+
   /** Sessions currently valid. */
   get activeSessions(): number {
     this.sweep()
@@ -64,6 +69,7 @@ export class WapiAuth {
   ): AuthOutcome {
     const basic = parseBasic(authorization)
     if (basic !== undefined) {
+      this.basicAttempts++
       const user = this.users.get(basic.username)
       if (user === undefined || !sameText(user.password, basic.password))
         return { kind: 'unauthorized' }
@@ -91,6 +97,7 @@ export class WapiAuth {
 
   private open(user: WapiUser, ip: string): string {
     const token = randomBytes(24).toString('base64url')
+    this.sessionsOpened++
     const now = this.now()
     this.sessions.set(token, { user, created: now, lastSeen: now })
     const secs = Math.floor(now / 1000)

@@ -45,5 +45,9 @@ export function startMaintenance(
   const timer = setInterval(() => void tick(), config.ipam.maintenance_interval * 1000)
   timer.unref()
   void tick()
-  return { stop: () => { clearInterval(timer); } }
+  return {
+    stop: () => {
+      clearInterval(timer)
+    },
+  }
 }

@@ -16,6 +16,7 @@ export function reservationPlan(
   port: PortRow,
   planned: PlannedAddress,
   ctx: RequestContext,
+  primary: boolean,
 ): PlannedReservation {
   let ask: AddressAsk
   switch (planned.request.kind) {
@@ -48,6 +49,7 @@ export function reservationPlan(
       deviceOwner: port.device_owner,
       macAddress: port.mac_address,
       dnsName: port.dns_name,
+      primary,
     },
     who: { projectId: ctx.projectId, userId: ctx.userId },
   }

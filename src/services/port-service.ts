@@ -114,7 +114,7 @@ export class PortService {
     // ports with what was reserved, and release it all if the commit fails.
     const prepared = await this.prepareAll(this.db.kysely, ctx, inputs)
     const plans = prepared.flatMap((port) =>
-      port.plan.map((planned) => reservationPlan(port.row, planned, ctx)),
+      port.plan.map((planned, i) => reservationPlan(port.row, planned, ctx, i === 0)),
     )
     const reserved = await external.reserveAll(plans)
     try {
@@ -348,7 +348,9 @@ export class PortService {
       if (input.fixed_ips !== undefined) {
         const diff = await this.diffFixedIps(this.db.kysely, row, input.fixed_ips)
         planned = diff.fingerprint
-        reserved = await external.reserveAll(diff.plan.map((p) => reservationPlan(row, p, ctx)))
+        reserved = await external.reserveAll(
+          diff.plan.map((p) => reservationPlan(row, p, ctx, false)),
+        )
       }
       await this.syncExternalMetadata(row, input)
     }
@@ -431,6 +433,7 @@ export class PortService {
         deviceOwner: next.device_owner,
         macAddress: next.mac_address,
         dnsName: next.dns_name,
+        primary: a.external_ref.startsWith('record:host'),
       })
     }
   }

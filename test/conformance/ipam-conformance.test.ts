@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { client, type Client } from '../support/http.ts'
-import { selectedFixtures, type DriverUnderTest } from './driver-fixtures.ts'
+import { selectedFixtures, type DriverUnderTest, type ExternalSide } from './driver-fixtures.ts'
 
 interface FixedIp {
   subnet_id: string
@@ -215,6 +215,195 @@ for (const fixture of selectedFixtures()) {
       const ips = results.map((r) => r.body.port.fixed_ips[0]?.ip_address)
       assert.equal(new Set(ips).size, 64)
       assert.equal(await used(net), 64)
+    })
+
+    test(
+      'round trips: one external call per port create and one per delete in steady state',
+      { skip: fixture.roundTrips === undefined ? 'internal driver: no external system' : false },
+      async () => {
+        const ext = sut.external as ExternalSide
+        const { net } = await network(24)
+        // Warm up: sessions, caches.
+        const warm = await api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } })
+        await api.delete(`/v2.0/ports/${warm.body.port.id}`)
+        ext.resetCalls()
+        const port = await api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } })
+        assert.equal(port.status, 201)
+        assert.equal(ext.calls(), fixture.roundTrips?.create, 'calls per create')
+        ext.resetCalls()
+        assert.equal((await api.delete(`/v2.0/ports/${port.body.port.id}`)).status, 204)
+        assert.equal(ext.calls(), fixture.roundTrips?.delete, 'calls per delete')
+      },
+    )
+
+    test(
+      'the external system holds exactly our addresses, and gets them back on delete',
+      { skip: fixture.roundTrips === undefined ? 'internal driver' : false },
+      async () => {
+        const ext = sut.external as ExternalSide
+        const { net, cidr } = await network(24)
+        const ports = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } }),
+          ),
+        )
+        const ours = ports.map((p) => p.body.port.fixed_ips[0]?.ip_address ?? '').sort()
+        assert.deepEqual((await ext.reservations(cidr)).sort(), ours)
+        for (const p of ports.slice(0, 5)) await api.delete(`/v2.0/ports/${p.body.port.id}`)
+        assert.deepEqual(
+          (await ext.reservations(cidr)).sort(),
+          ours
+            .slice()
+            .sort()
+            .filter(
+              (ip) => !ports.slice(0, 5).some((p) => p.body.port.fixed_ips[0]?.ip_address === ip),
+            ),
+        )
+      },
+    )
+
+    test(
+      'outage: creates fail fast with 503 and leave nothing; deletes succeed and their releases drain afterwards',
+      { skip: fixture.roundTrips === undefined ? 'internal driver' : false },
+      async () => {
+        const ext = sut.external as ExternalSide
+        const { net, cidr } = await network(24)
+        const keep = await Promise.all(
+          Array.from({ length: 3 }, () =>
+            api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } }),
+          ),
+        )
+        await ext.pause()
+        try {
+          const failed = await Promise.all(
+            Array.from({ length: 6 }, () =>
+              api.post<Err>('/v2.0/ports', { port: { network_id: net } }),
+            ),
+          )
+          for (const f of failed) {
+            assert.equal(f.status, 503, f.text)
+            assert.equal(f.body.NeutronError.type, 'IpamDriverError')
+            assert.match(f.body.NeutronError.message, /^IPAM driver error: /)
+          }
+          for (const p of keep)
+            assert.equal((await api.delete(`/v2.0/ports/${p.body.port.id}`)).status, 204)
+          const pending = await api.get<{ releases: unknown[] }>('/v2.0/ipam/releases')
+          assert.ok(pending.body.releases.length >= 3, 'releases wait in the queue')
+          const ports = await api.get<{ ports: unknown[] }>(`/v2.0/ports?network_id=${net}`)
+          assert.deepEqual(ports.body.ports, [], 'no port left behind by the failed creates')
+        } finally {
+          await ext.resume()
+        }
+        const deadline = Date.now() + 15_000
+        while ((await ext.reservations(cidr)).length > 0 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 200))
+        assert.deepEqual(
+          await ext.reservations(cidr),
+          [],
+          'the queue drained once the system was back',
+        )
+        const after = await api.post('/v2.0/ports', { port: { network_id: net } })
+        assert.equal(after.status, 201, 'creates work again')
+      },
+    )
+
+    test(
+      'a reservation removed by hand does not block our delete',
+      { skip: fixture.roundTrips === undefined ? 'internal driver' : false },
+      async () => {
+        const ext = sut.external as ExternalSide
+        const { net } = await network(24)
+        const port = await api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } })
+        await ext.removeByHand(port.body.port.fixed_ips[0]?.ip_address ?? '')
+        assert.equal((await api.delete(`/v2.0/ports/${port.body.port.id}`)).status, 204)
+        const pending = await api.get<{ releases: { port_id: string }[] }>('/v2.0/ipam/releases')
+        assert.ok(
+          !pending.body.releases.some((r) => r.port_id === port.body.port.id),
+          'already gone counts as released',
+        )
+      },
+    )
+
+    test(
+      'session expiry: parallel creates after the sessions ended all succeed',
+      { skip: fixture.roundTrips === undefined ? 'internal driver' : false },
+      async () => {
+        const ext = sut.external as ExternalSide
+        const { net } = await network(24)
+        ext.expireSessions()
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => api.post('/v2.0/ports', { port: { network_id: net } })),
+        )
+        assert.deepEqual(
+          results.filter((r) => r.status !== 201).map((r) => r.text),
+          [],
+        )
+      },
+    )
+
+    test(
+      'drift: reconcile reports an orphan and a missing reservation, repairs them, then reports nothing',
+      { skip: fixture.roundTrips === undefined ? 'internal driver' : false },
+      async () => {
+        const ext = sut.external as ExternalSide
+        const { net, subnet, cidr } = await network(24)
+        const ports = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } }),
+          ),
+        )
+        const gone = ports[0]?.body.port.fixed_ips[0]?.ip_address ?? ''
+        await ext.removeByHand(gone)
+        const prefix = cidr.split('.').slice(0, 3).join('.')
+        await ext.plantOrphan(cidr, `${prefix}.200`, subnet)
+        interface Report {
+          orphans: { ip_address: string; repaired: boolean }[]
+          missing: { ip_address: string; repaired: boolean }[]
+          stale: unknown[]
+        }
+        const first = await api.post<{ reconcile: Report }>('/v2.0/ipam/reconcile', {
+          repair: false,
+        })
+        assert.equal(first.status, 200, first.text)
+        assert.ok(
+          first.body.reconcile.orphans.some((o) => o.ip_address === `${prefix}.200`),
+          JSON.stringify(first.body),
+        )
+        assert.ok(first.body.reconcile.missing.some((m) => m.ip_address === gone))
+        const repaired = await api.post<{ reconcile: Report }>('/v2.0/ipam/reconcile', {
+          repair: true,
+        })
+        assert.ok(
+          repaired.body.reconcile.orphans.every((o) => o.repaired) &&
+            repaired.body.reconcile.missing.every((m) => m.repaired),
+        )
+        const clean = await api.post<{ reconcile: Report }>('/v2.0/ipam/reconcile', {
+          repair: false,
+        })
+        assert.deepEqual(
+          [clean.body.reconcile.orphans, clean.body.reconcile.missing, clean.body.reconcile.stale],
+          [[], [], []],
+        )
+        assert.ok((await ext.reservations(cidr)).includes(gone), 'the missing reservation is back')
+      },
+    )
+
+    test('audit: every allocate and release is recorded, newest first, filterable by port', async () => {
+      const { net } = await network(24)
+      const port = await api.post<{ port: Port }>('/v2.0/ports', { port: { network_id: net } })
+      await api.delete(`/v2.0/ports/${port.body.port.id}`)
+      const deadline = Date.now() + 5000
+      let actions: string[] = []
+      while (Date.now() < deadline) {
+        const audit = await api.get<{
+          audit: { action: string; outcome: string; ip_address: string }[]
+        }>(`/v2.0/ipam/audit?port_id=${port.body.port.id}`)
+        actions = audit.body.audit.map((a) => `${a.action}:${a.outcome}`)
+        if (actions[0] === 'release:ok') break
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      assert.equal(actions[0], 'release:ok', actions.join(' '))
+      assert.ok(actions.includes('allocate:ok'))
     })
   })
 }

@@ -19,6 +19,8 @@ export interface ReservationTag {
   readonly macAddress: string
   /** Host name for DNS (empty: none). */
   readonly dnsName: string
+  /** The port's first address: the one its DNS name points at (a host record, where DNS is on). */
+  readonly primary: boolean
 }
 
 /** A subnet as the external system must know it. */

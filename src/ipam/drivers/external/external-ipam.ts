@@ -292,7 +292,7 @@ export class ExternalIpam {
       intents.filter((i) => !reserved.some((r) => r.intentId === i.id)).map((i) => i.id),
       'undone',
     )
-    throw (failure).reason
+    throw failure.reason
   }
 
   private async reserveOne(plan: PlannedReservation, intent: Intent): Promise<Reserved> {

@@ -255,5 +255,6 @@ function tagOf(a: OurAllocation, subnetId: string): ReservationTag {
     deviceOwner: a.device_owner,
     macAddress: a.mac_address,
     dnsName: a.dns_name,
+    primary: a.external_ref?.startsWith('record:host') ?? false,
   }
 }

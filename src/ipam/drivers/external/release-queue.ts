@@ -122,12 +122,12 @@ export class ReleaseQueue {
   }
 
   async list(): Promise<QueuedRelease[]> {
-    return (await this.db.kysely
+    return await this.db.kysely
       .selectFrom('ipam_release_queue')
       .selectAll()
       .where('driver', '=', this.driver)
       .orderBy('created_at')
-      .execute())
+      .execute()
   }
 
   async depth(): Promise<number> {

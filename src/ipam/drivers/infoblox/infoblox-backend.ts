@@ -255,7 +255,9 @@ export class InfobloxBackend implements ExternalBackend {
     const v6 = spec.cidr.version === 6
     const extattrs = this.tagAttrs(tag)
     let created: WapiObject
-    if (this.dns) {
+    // NOTE: a host name can exist once in a DNS view: the port's first address gets the host
+    // record (A/AAAA and PTR), its other addresses fixed addresses.
+    if (this.dns && tag.primary) {
       const entry = v6
         ? { ipv6addr: address, duid: this.duid(tag.macAddress), configure_for_dhcp: false }
         : { ipv4addr: address, mac: tag.macAddress, configure_for_dhcp: false }
