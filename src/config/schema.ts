@@ -135,6 +135,67 @@ export const SCHEMA = {
     ),
     ...externalCommon('Infoblox'),
   },
+  netbox: {
+    url: opt.string('', 'NetBox URL, e.g. https://netbox.example.net (the API is under /api/).'),
+    token: opt.secret(
+      'API token: 40 hex digits (NetBox 3.x, sent as Token …) or nbt_<key>.<token> (4.x, sent as Bearer …).',
+    ),
+    token_file: opt.string('', 'File holding the token (first line), instead of token.'),
+    vrf: opt.string('', 'VRF holding the pre-defined prefixes (name); empty: the global table.'),
+    tenant: opt.string('', 'NetBox tenant (slug) set on our prefixes and addresses; empty: none.'),
+    dns_domain: opt.string(
+      '',
+      "Domain appended to a port's DNS name in dns_name; empty: the DNS name as given.",
+    ),
+    tag: opt.string(
+      'xloud',
+      'Slug of the tag put on every address we allocate (must exist in NetBox).',
+    ),
+    page_size: opt.int(1000, 'Objects per page when listing.', 1, 100000),
+    ...externalCommon('NetBox'),
+  },
+  phpipam: {
+    url: opt.string(
+      '',
+      'phpIPAM URL, e.g. https://ipam.example.net (the API is under /api/<app_id>/).',
+    ),
+    app_id: opt.string('', 'API application id.'),
+    username: opt.string('', 'API user (token login); leave empty when using app_token.'),
+    password: opt.secret('Password of the API user (or password_file).'),
+    password_file: opt.string('', 'File holding the password (first line), instead of password.'),
+    app_token: opt.secret(
+      'Static application token (app security "ssl_token"), instead of user login.',
+    ),
+    app_token_file: opt.string('', 'File holding the static application token.'),
+    section: opt.string('', 'Section holding the pre-defined subnets (name).'),
+    ...externalCommon('phpIPAM'),
+  },
+  bluecat: {
+    url: opt.string('', 'Address Manager URL, e.g. https://bam.example.net.'),
+    api_version: opt.choice(
+      'v2',
+      ['v2', 'v1'],
+      'RESTful v2 API (BAM 9.5+) or the legacy v1 REST API.',
+    ),
+    username: opt.string('', 'API user.'),
+    password: opt.secret('Password of the API user (or password_file).'),
+    password_file: opt.string('', 'File holding the password (first line), instead of password.'),
+    configuration: opt.string('default', 'Configuration holding the pre-defined blocks.'),
+    dns_view: opt.string('', 'DNS view for host records; empty: no DNS.'),
+    dns_zone: opt.string('', 'Zone for port host records; empty: no DNS.'),
+    ...externalCommon('BlueCat Address Manager'),
+  },
+  solarwinds: {
+    url: opt.string('', 'SWIS endpoint, e.g. https://orion.example.net:17774.'),
+    username: opt.string('', 'Orion user.'),
+    password: opt.secret('Password of the Orion user (or password_file).'),
+    password_file: opt.string('', 'File holding the password (first line), instead of password.'),
+    group: opt.string(
+      '',
+      'IPAM group (hierarchy) holding the pre-defined subnets; required when a subnet exists twice in the hierarchy.',
+    ),
+    ...externalCommon('SolarWinds IPAM'),
+  },
 } as const
 
 export type Schema = typeof SCHEMA

@@ -5,7 +5,11 @@ import type { IpamDriver } from './driver.ts'
 import type { ExternalBackend } from './drivers/external/external-backend.ts'
 import { createExternalDriver } from './drivers/external/external-driver.ts'
 import { ExternalIpam } from './drivers/external/external-ipam.ts'
+import { bluecatBackend } from './drivers/bluecat/bluecat-driver.ts'
 import { infobloxBackend } from './drivers/infoblox/infoblox-driver.ts'
+import { netboxBackend } from './drivers/netbox/netbox-driver.ts'
+import { phpipamBackend } from './drivers/phpipam/phpipam-driver.ts'
+import { solarwindsBackend } from './drivers/solarwinds/solarwinds-driver.ts'
 import { createInternalDriver } from './drivers/internal/internal-driver.ts'
 import type { IpamMetrics } from './metrics.ts'
 
@@ -14,6 +18,10 @@ const BACKENDS: Partial<
   Record<Config['DEFAULT']['ipam_driver'], (config: Config) => ExternalBackend>
 > = {
   infoblox: infobloxBackend,
+  netbox: netboxBackend,
+  phpipam: phpipamBackend,
+  bluecat: bluecatBackend,
+  solarwinds: solarwindsBackend,
 }
 
 /**

@@ -1,4 +1,3 @@
-import { startInfobloxEmulator } from '../../emulators/infoblox/infoblox-emulator.ts'
 import type { RunningServer } from '../../src/server/server.ts'
 import {
   freshDatabase,
@@ -53,7 +52,7 @@ export type Capability = 'ipv6' | 'slaac' | 'mac' | 'dns'
 export const EXTERNAL_IPAM_OPTIONS =
   '[ipam]\nmaintenance_interval = 0.2\nrecovery_age_seconds = 1\n'
 
-async function serverWith(db: TestDatabase, sections: string): Promise<RunningServer> {
+export async function serverWith(db: TestDatabase, sections: string): Promise<RunningServer> {
   return startTestServer(db.url, sections)
 }
 
@@ -78,78 +77,20 @@ function internalOn(backend: Backend): DriverFixture {
   }
 }
 
-const infoblox: DriverFixture = {
-  name: 'infoblox',
-  unsupported: {},
-  roundTrips: { create: 1, delete: 1 },
-  async start() {
-    const ib = await startInfobloxEmulator({ username: 'neutron-svc', password: 'Sw0rd#fish;' })
-    ib.state.addStandardEaDefinitions()
-    ib.state.addZone('cloud.example.com')
-    const db = await freshDatabase('sqlite')
-    const server = await serverWith(
-      db,
-      `[DEFAULT]\nipam_driver = infoblox\n[infoblox]\nwapi_url = ${ib.url}\nusername = neutron-svc\npassword = Sw0rd#fish;\ndns_zone = cloud.example.com\npage_size = 50\nretries = 2\ncircuit_reset_seconds = 0.5\nrequest_timeout = 2\n${EXTERNAL_IPAM_OPTIONS}`,
-    )
-    const inCidr = (cidr: string, ip: string): boolean =>
-      ip.startsWith(cidr.split('.').slice(0, 3).join('.'))
-    return {
-      url: server.url,
-      server,
-      defineRange: (cidr) => {
-        if (cidr.includes(':')) ib.state.addNetworkContainer(cidr)
-        else ib.state.addNetworkContainer(cidr)
-        return Promise.resolve()
-      },
-      external: {
-        reservations: (cidr) =>
-          Promise.resolve(
-            [
-              ...ib.state.listHostRecords().flatMap((h) => h.addresses.map((a) => a.address)),
-              ...ib.state.listFixedAddresses().map((f) => f.address),
-            ].filter((ip) => inCidr(cidr, ip)),
-          ),
-        removeByHand: (address) => {
-          const host = ib.state
-            .listHostRecords()
-            .find((h) => h.addresses.some((a) => a.address === address))
-          if (host !== undefined) ib.state.removeByRef(host.ref)
-          else ib.state.removeFixedAddress(address)
-          return Promise.resolve()
-        },
-        plantOrphan: (_cidr, address, subnetId) => {
-          ib.state.addFixedAddress(address, 'fa:16:3e:00:99:99', 'default', {
-            'Port ID': '00000000-0000-4000-8000-00000000beef',
-            'Subnet ID': subnetId,
-            'CMP Type': 'Xloud',
-            'Cloud API Owned': 'True',
-          })
-          return Promise.resolve()
-        },
-        expireSessions: () => {
-          ib.auth.expireAllSessions()
-        },
-        pause: () => ib.pause(),
-        resume: () => ib.resume(),
-        calls: () => ib.calls.total,
-        resetCalls: () => {
-          ib.calls.reset()
-        },
-      },
-      close: async () => {
-        await server.close()
-        await ib.close()
-        await db.drop()
-      },
-    }
-  },
-}
+const ALL_DRIVERS = ['internal', 'infoblox', 'netbox', 'phpipam', 'bluecat', 'solarwinds']
 
-/** Every fixture, narrowed by DRIVERS=internal,infoblox,… and BACKENDS=sqlite,postgres,mariadb. */
-export function selectedFixtures(): DriverFixture[] {
-  const drivers = (process.env.DRIVERS ?? 'internal,infoblox').split(',').map((d) => d.trim())
+/**
+ * Every fixture, narrowed by DRIVERS=internal,infoblox,… and BACKENDS=sqlite,postgres,mariadb.
+ * Vendor fixtures live in ./fixtures/<vendor>.ts (a fixture name starts with its driver name).
+ */
+export async function selectedFixtures(): Promise<DriverFixture[]> {
+  const drivers = (process.env.DRIVERS ?? ALL_DRIVERS.join(',')).split(',').map((d) => d.trim())
   const out: DriverFixture[] = []
   if (drivers.includes('internal')) out.push(...selectedBackends().map(internalOn))
-  if (drivers.includes('infoblox')) out.push(infoblox)
+  for (const vendor of ALL_DRIVERS.slice(1)) {
+    if (!drivers.includes(vendor)) continue
+    const mod = (await import(`./fixtures/${vendor}.ts`)) as { fixtures: DriverFixture[] }
+    out.push(...mod.fixtures)
+  }
   return out
 }

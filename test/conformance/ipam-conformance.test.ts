@@ -20,7 +20,7 @@ interface Err {
   NeutronError: { type: string; message: string }
 }
 
-for (const fixture of selectedFixtures()) {
+for (const fixture of await selectedFixtures()) {
   describe(`IPAM conformance: ${fixture.name}`, () => {
     let sut: DriverUnderTest
     let api: Client
