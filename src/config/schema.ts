@@ -105,6 +105,47 @@ export const SCHEMA = {
       'File of API tokens (stored as SHA-256 digests) with their project and roles, for auth_strategy = token. Created with an admin token on first start.',
     ),
   },
+  keystone_authtoken: {
+    www_authenticate_uri: opt.string(
+      '',
+      'Public Keystone URL sent to clients in the WWW-Authenticate header of a 401, e.g. https://keystone.example.net/v3; empty: auth_url.',
+    ),
+    auth_url: opt.string(
+      '',
+      'Keystone URL this service authenticates with and validates tokens at, e.g. http://keystone:5000/v3 (/v3 is added when missing). Required for auth_strategy = keystone.',
+    ),
+    auth_type: opt.choice(
+      'password',
+      ['password', 'v3password'],
+      'How this service authenticates itself (password is the only method).',
+    ),
+    username: opt.string(
+      '',
+      "This service's user; it needs the role service (or admin) to validate tokens.",
+    ),
+    password: opt.secret("This service's password (or password_file)."),
+    password_file: opt.string('', 'File holding the password (first line), instead of password.'),
+    user_domain_name: opt.string('Default', "Domain of this service's user."),
+    project_name: opt.string('service', "Project this service's token is scoped to."),
+    project_domain_name: opt.string('Default', "Domain of this service's project."),
+    region_name: opt.string(
+      '',
+      'Region whose network endpoint the identity check looks for in the catalog; empty: any region.',
+    ),
+    cafile: opt.string(
+      '',
+      'CA bundle (PEM) to verify Keystone with, instead of the system CAs (HTTPS only).',
+    ),
+    insecure: opt.bool(false, "Do not verify Keystone's TLS certificate (testing only)."),
+    token_cache_time: opt.int(
+      300,
+      'Seconds a validated (or refused) token is kept before Keystone is asked again; never past the token expiry. A revoked token stops working within this time. 0: ask every time.',
+      0,
+      86400,
+    ),
+    http_connect_timeout: opt.float(5, 'Seconds to wait for a connection to Keystone.', 0.1),
+    http_request_timeout: opt.float(10, 'Seconds to wait for an answer from Keystone.', 0.1),
+  },
   dashboard: {
     enabled: opt.bool(true, 'Serve the web dashboard under /dashboard/.'),
   },
@@ -183,6 +224,7 @@ export const SCHEMA = {
     configuration: opt.string('default', 'Configuration holding the pre-defined blocks.'),
     dns_view: opt.string('', 'DNS view for host records; empty: no DNS.'),
     dns_zone: opt.string('', 'Zone for port host records; empty: no DNS.'),
+    page_size: opt.int(1000, 'Objects per page when listing (reconcile).', 1, 100000),
     ...externalCommon('BlueCat Address Manager'),
   },
   solarwinds: {
@@ -194,6 +236,13 @@ export const SCHEMA = {
       '',
       'IPAM group (hierarchy) holding the pre-defined subnets; required when a subnet exists twice in the hierarchy.',
     ),
+    reservation_minutes: opt.int(
+      10,
+      'Minutes a StartIpReservation holds an address before SolarWinds frees it again (covers a crash between start and finish).',
+      1,
+      1440,
+    ),
+    page_size: opt.int(1000, 'Address rows per page when listing (reconcile).', 1, 100000),
     ...externalCommon('SolarWinds IPAM'),
   },
 } as const

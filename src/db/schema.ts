@@ -132,6 +132,17 @@ export interface IpamJournalTable {
   tag: string
   created_at: string
   updated_at: string
+  /** The API process that opened the intent (see ipam_instances). */
+  instance_id: string | null
+}
+
+/** A live API process: its heartbeat tells the others it is not dead. */
+export interface IpamInstanceTable {
+  instance_id: string
+  host: string
+  pid: number
+  started_at: string
+  last_seen: string
 }
 
 /** Releases owed to an external IPAM, retried with backoff by any node until done. */
@@ -186,4 +197,5 @@ export interface Database {
   ipam_release_queue: IpamReleaseQueueTable
   ipam_audit: IpamAuditTable
   ipam_reconcile_reports: IpamReconcileReportTable
+  ipam_instances: IpamInstanceTable
 }

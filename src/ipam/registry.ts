@@ -43,5 +43,10 @@ export function createIpamDriver(
   }
   const backend = BACKENDS[name]
   if (backend === undefined) throw new Error(`ipam_driver = ${name} is not available in this build`)
-  return createExternalDriver(new ExternalIpam(db, backend(config), metrics, log))
+  // NOTE: a process is taken for dead after five missed heartbeats (one per maintenance run).
+  const timing = {
+    recoveryAgeMs: config.ipam.recovery_age_seconds * 1000,
+    deadAfterMs: Math.max(1000, config.ipam.maintenance_interval * 5000),
+  }
+  return createExternalDriver(new ExternalIpam(db, backend(config), metrics, log, timing))
 }

@@ -19,7 +19,8 @@ export function startMaintenance(
     if (running) return
     running = true
     try {
-      const recovered = await external.recover(config.ipam.recovery_age_seconds * 1000)
+      await external.heartbeat()
+      const recovered = await external.recover()
       if (recovered.undone > 0) {
         log?.warn(
           { ipam: external.driver, ...recovered },

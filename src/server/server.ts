@@ -3,10 +3,12 @@ import type { Logger } from 'pino'
 import { buildApp } from '../api/app.ts'
 import { registerDashboardRoutes } from '../api/routes/dashboard-routes.ts'
 import type { Authenticator } from '../auth/authenticator.ts'
+import { KeystoneAuthenticator } from '../auth/keystone-authenticator.ts'
+import { keystoneSettings } from '../auth/keystone-settings.ts'
 import { noauthAuthenticator } from '../auth/noauth.ts'
 import { tokenAuthenticator } from '../auth/token-authenticator.ts'
 import { TokenStore } from '../auth/token-store.ts'
-import type { Config } from '../config/load-config.ts'
+import { ConfigError, type Config } from '../config/load-config.ts'
 import { parseConnectionUrl } from '../db/connection-url.ts'
 import { openDatabase, type Db } from '../db/database.ts'
 import { pendingMigrations } from '../db/migrator.ts'
@@ -20,19 +22,31 @@ import { ServiceMetrics } from './metrics.ts'
 export interface RunningServer {
   readonly app: FastifyInstance
   readonly db: Db
+  readonly authenticator: Authenticator
   /** Where it listens, e.g. http://127.0.0.1:9696 */
   readonly url: string
   close(): Promise<void>
 }
 
-function authenticatorFor(config: Config): Authenticator {
+/**
+ * The authenticator of `[DEFAULT] auth_strategy`.
+ * @throws ConfigError when `[keystone_authtoken]` is incomplete or its files cannot be read
+ */
+export function authenticatorFor(config: Config, logger: Logger | false): Authenticator {
   switch (config.DEFAULT.auth_strategy) {
     case 'noauth':
       return noauthAuthenticator()
     case 'token':
       return tokenAuthenticator(new TokenStore(config.token.token_file))
     case 'keystone':
-      throw new Error('auth_strategy = keystone is not available in this build')
+      try {
+        return new KeystoneAuthenticator(
+          keystoneSettings(config.keystone_authtoken),
+          logger === false ? undefined : logger,
+        )
+      } catch (error) {
+        throw new ConfigError(`${config.file ?? '(defaults)'}: ${(error as Error).message}`)
+      }
   }
 }
 
@@ -40,7 +54,8 @@ function authenticatorFor(config: Config): Authenticator {
 export async function createServer(
   config: Config,
   logger: Logger | false,
-): Promise<{ app: FastifyInstance; db: Db }> {
+): Promise<{ app: FastifyInstance; db: Db; authenticator: Authenticator }> {
+  const authenticator = authenticatorFor(config, logger)
   const baseMac = parseMac(config.DEFAULT.base_mac) as MacOctets
   const db = openDatabase(parseConnectionUrl(config.database.connection), {
     poolSize: config.database.max_pool_size,
@@ -51,9 +66,11 @@ export async function createServer(
     baseMac,
     physnetMtu: config.DEFAULT.global_physnet_mtu,
   })
+  const identityCheck = authenticator.check?.bind(authenticator)
+  if (identityCheck !== undefined) services.ipamAdmin.addIdentityCheck(identityCheck)
   const app = await buildApp({
     services,
-    authenticator: authenticatorFor(config),
+    authenticator,
     logger,
     extend: (a) => {
       if (config.dashboard.enabled) registerDashboardRoutes(a)
@@ -78,14 +95,15 @@ export async function createServer(
   app.addHook('onClose', async () => {
     maintenance.stop()
     await ipam.external?.backend.close()
+    await authenticator.close?.()
     await db.close()
   })
-  return { app, db }
+  return { app, db, authenticator }
 }
 
 /** Builds the app and listens on `[DEFAULT] bind_host:bind_port` (0 picks a free port). */
 export async function startServer(config: Config, logger: Logger | false): Promise<RunningServer> {
-  const { app, db } = await createServer(config, logger)
+  const { app, db, authenticator } = await createServer(config, logger)
   await app.listen({ host: config.DEFAULT.bind_host, port: config.DEFAULT.bind_port })
   const address = app.server.address()
   const port =
@@ -93,5 +111,5 @@ export async function startServer(config: Config, logger: Logger | false): Promi
   const host = config.DEFAULT.bind_host.includes(':')
     ? `[${config.DEFAULT.bind_host}]`
     : config.DEFAULT.bind_host
-  return { app, db, url: `http://${host}:${port}`, close: () => app.close() }
+  return { app, db, authenticator, url: `http://${host}:${port}`, close: () => app.close() }
 }

@@ -42,11 +42,17 @@ export class IpamAdminService {
     total: null,
   }
   private running: Promise<ReconcileReport> | undefined
+  private identityCheck: (() => Promise<CheckStep[]>) | undefined
 
   constructor(
     private readonly db: Db,
     private readonly ipam: IpamDriver,
   ) {}
+
+  /** Appends the identity steps (auth_strategy = keystone) to every check report. */
+  addIdentityCheck(check: () => Promise<CheckStep[]>): void {
+    this.identityCheck = check
+  }
 
   private admin(ctx: RequestContext, what: string): void {
     requireAdmin(ctx, `rule:${what}`)
@@ -106,6 +112,7 @@ export class IpamAdminService {
     } else {
       steps = await external.backend.check()
     }
+    if (this.identityCheck !== undefined) steps = [...steps, ...(await this.identityCheck())]
     return { driver: this.ipam.name, ok: steps.every((s) => s.status !== 'fail'), steps }
   }
 

@@ -14,6 +14,7 @@ import { parseMac, randomMac, type MacOctets } from '../domain/mac-address.ts'
 import { recordAudit } from '../ipam/audit.ts'
 import type { AllocationOwner, IpamDriver } from '../ipam/driver.ts'
 import type { Reserved } from '../ipam/drivers/external/external-ipam.ts'
+import { failpoint } from '../ipam/drivers/external/failpoints.ts'
 import { planFixedIps, type FixedIpInput, type PlannedAddress } from './fixed-ip-plan.ts'
 import { ipamSpec, isAutoAddress } from './ipam-spec.ts'
 import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
@@ -118,7 +119,7 @@ export class PortService {
     )
     const reserved = await external.reserveAll(plans)
     try {
-      return await inTransaction(
+      const views = await inTransaction(
         this.db,
         async (tx) => {
           await this.insertPorts(tx, prepared, false)
@@ -145,6 +146,8 @@ export class PortService {
         },
         { attempts: 4 },
       )
+      failpoint('allocate:after-commit')
+      return views
     } catch (error) {
       await external.compensate(reserved)
       throw error
@@ -532,7 +535,9 @@ export class PortService {
     })
     // NOTE: the tenant's delete is done; the external release follows (and waits in the queue
     // if the system does not answer).
-    await this.ipam.external?.releaseNow({ portId: id })
+    if (this.ipam.external === undefined) return
+    failpoint('release:after-commit')
+    await this.ipam.external.releaseNow({ portId: id })
   }
 
   private async releaseAll(tx: Tx, port: PortRow): Promise<FixedIpView[]> {

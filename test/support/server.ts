@@ -35,12 +35,17 @@ export interface ServerProcess {
 }
 
 /** Runs `xloud serve` with a config file and waits until it answers. */
-export async function spawnServer(configBody: string, port: number): Promise<ServerProcess> {
+export async function spawnServer(
+  configBody: string,
+  port: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ServerProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'xloud-proc-'))
   const file = join(dir, 'neutron.conf')
   writeFileSync(file, configBody.replace(/bind_port = \d+/, `bind_port = ${port}`))
   const child = spawn(process.execPath, [XLOUD, 'serve', '--config-file', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   })
   let out = ''
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()))

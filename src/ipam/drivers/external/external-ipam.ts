@@ -14,6 +14,7 @@ import type {
   ReservationTag,
 } from './external-backend.ts'
 import { ExternalIpamError, toNeutronError } from './external-errors.ts'
+import { failpoint } from './failpoints.ts'
 import { Journal, type Intent } from './journal.ts'
 import { ReleaseQueue } from './release-queue.ts'
 
@@ -33,6 +34,14 @@ export interface Reserved {
   readonly ref: string
   readonly intentId: string
   readonly tag: ReservationTag
+}
+
+/** When open intents count as abandoned. */
+export interface RecoveryTiming {
+  /** Any open intent older than this (a call stuck for that long). */
+  readonly recoveryAgeMs: number
+  /** The intents of a process whose heartbeat has been silent this long (it died). */
+  readonly deadAfterMs: number
 }
 
 /** How many external calls one request makes at once (bulk creates). */
@@ -80,6 +89,7 @@ export class ExternalIpam {
     readonly backend: ExternalBackend,
     private readonly metrics: IpamMetrics,
     private readonly log: Logger | undefined,
+    private readonly timing: RecoveryTiming = { recoveryAgeMs: 120_000, deadAfterMs: 25_000 },
   ) {
     this.journal = new Journal(db, backend.driver)
     this.releases = new ReleaseQueue(db, backend.driver)
@@ -87,6 +97,11 @@ export class ExternalIpam {
 
   get driver(): string {
     return this.backend.driver
+  }
+
+  /** Tells the other processes this one is alive (intents of silent ones get recovered). */
+  heartbeat(): Promise<void> {
+    return this.journal.heartbeat()
   }
 
   /** The circuit and the last outage seen by this process. */
@@ -285,7 +300,10 @@ export class ExternalIpam {
     )
     const reserved = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     const failure = results.find((r) => r.status === 'rejected')
-    if (failure === undefined) return reserved
+    if (failure === undefined) {
+      failpoint('allocate:after-reserve')
+      return reserved
+    }
     await this.compensate(reserved)
     await this.journal.close(
       this.db.kysely,
@@ -301,9 +319,8 @@ export class ExternalIpam {
       const tag: ReservationTag = { ...plan.tag, subnetId: spec.subnetId }
       try {
         const ext = await this.subnetOf(this.db.kysely, spec.subnetId)
-        const reservation: Reservation = await this.timed('allocate', () =>
-          this.backend.reserve(spec, ext, plan.ask, tag),
-        )
+        failpoint('allocate:before-call')
+        const reservation = await this.reserveTakingBackOrphans(spec, ext, plan.ask, tag)
         return {
           spec,
           address: reservation.address,
@@ -342,6 +359,32 @@ export class ExternalIpam {
         scope: this.backend.scope,
       },
     )
+  }
+
+  /**
+   * Reserves; when a specific address is taken, first settles what dead processes left open
+   * (their reservations are released) and tries once more: a create retried after a crash does
+   * not trip over its own earlier reservation.
+   */
+  private async reserveTakingBackOrphans(
+    spec: ExternalSubnetSpec,
+    ext: ExternalSubnet,
+    ask: AddressAsk,
+    tag: ReservationTag,
+  ): Promise<Reservation> {
+    try {
+      return await this.timed('allocate', () => this.backend.reserve(spec, ext, ask, tag))
+    } catch (error) {
+      if (
+        !(error instanceof ExternalIpamError) ||
+        error.kind !== 'taken' ||
+        ask.kind !== 'specific'
+      )
+        throw error
+      const { undone } = await this.recover()
+      if (undone === 0) throw error
+      return this.timed('allocate', () => this.backend.reserve(spec, ext, ask, tag))
+    }
   }
 
   /** Inside the port's transaction: the intents are settled with the commit; allocations audited. */
@@ -443,10 +486,13 @@ export class ExternalIpam {
           )
         } else {
           const address = parseIp(item.ip_address ?? '')
-          if (address !== undefined)
-            await this.timed('release', () =>
+          if (address !== undefined) {
+            const call = this.timed('release', () =>
               this.backend.release(item.external_ref ?? '', address),
             )
+            failpoint('release:during')
+            await call
+          }
         }
         await this.releases.done(item.id)
         released++
@@ -475,10 +521,13 @@ export class ExternalIpam {
    * Settles intents left open by a crash: a reservation whose port committed is kept; any other
    * reservation carrying the port's tag is released. Also retries due releases.
    */
-  async recover(olderThanMs: number): Promise<{ settled: number; undone: number }> {
+  async recover(): Promise<{ settled: number; undone: number }> {
     let settled = 0
     let undone = 0
-    for (const intent of await this.journal.stale(olderThanMs)) {
+    for (const intent of await this.journal.stale(
+      this.timing.recoveryAgeMs,
+      this.timing.deadAfterMs,
+    )) {
       if (intent.operation === 'subnet') {
         const exists = await this.db.kysely
           .selectFrom('ipam_external_subnets')

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Db } from '../../../db/database.ts'
 import type { Queryable } from '../../../db/transaction.ts'
 import type { ReservationTag } from './external-backend.ts'
@@ -19,10 +20,41 @@ export interface Intent {
  * died in between: recovery looks the reservation up by its tag and undoes it.
  */
 export class Journal {
+  /** This process, as intents and heartbeats name it. */
+  readonly instanceId = randomUUID()
+  private readonly startedAt = new Date().toISOString()
+
   constructor(
     private readonly db: Db,
     private readonly driver: string,
   ) {}
+
+  /** Tells the other processes this one is alive (see staleOf). */
+  async heartbeat(): Promise<void> {
+    const now = new Date().toISOString()
+    const updated = await this.db.kysely
+      .updateTable('ipam_instances')
+      .set({ last_seen: now })
+      .where('instance_id', '=', this.instanceId)
+      .executeTakeFirst()
+    if (Number(updated.numUpdatedRows) > 0) return
+    await this.db.kysely
+      .insertInto('ipam_instances')
+      .values({
+        instance_id: this.instanceId,
+        host: hostname(),
+        pid: process.pid,
+        started_at: this.startedAt,
+        last_seen: now,
+      })
+      .execute()
+  }
+
+  /** Forgets processes silent for a day (their intents were recovered long ago). */
+  private async pruneInstances(): Promise<void> {
+    const before = new Date(Date.now() - 24 * 3600_000).toISOString()
+    await this.db.kysely.deleteFrom('ipam_instances').where('last_seen', '<', before).execute()
+  }
 
   /** Writes intents in one transaction of their own (committed before any external call). */
   async open(
@@ -46,6 +78,7 @@ export class Journal {
       tag: JSON.stringify(i.tag),
       created_at: now,
       updated_at: now,
+      instance_id: this.instanceId,
     }))
     if (rows.length > 0) await this.db.kysely.insertInto('ipam_journal').values(rows).execute()
     return rows.map((r) => ({
@@ -66,19 +99,39 @@ export class Journal {
       .execute()
   }
 
-  /** Open intents older than `ageMs` (younger ones may belong to calls still in flight). */
+  /**
+   * Open intents nobody will settle: those of processes whose heartbeat stopped more than
+   * `deadAfterMs` ago (or never came), and any older than `ageMs` (a stuck call). Intents of live
+   * processes are calls still in flight and are left alone.
+   */
   async stale(
     ageMs: number,
+    deadAfterMs: number,
   ): Promise<
     { id: string; operation: string; subnet_id: string; port_id: string | null; tag: string }[]
   > {
-    const before = new Date(Date.now() - ageMs).toISOString()
+    const now = Date.now()
+    const before = new Date(now - ageMs).toISOString()
+    const silent = new Date(now - deadAfterMs).toISOString()
+    const live = this.db.kysely
+      .selectFrom('ipam_instances')
+      .select('instance_id')
+      .where('last_seen', '>=', silent)
     return this.db.kysely
       .selectFrom('ipam_journal')
       .select(['id', 'operation', 'subnet_id', 'port_id', 'tag'])
       .where('state', '=', 'open')
       .where('driver', '=', this.driver)
-      .where('created_at', '<=', before)
+      .where((eb) =>
+        eb.or([
+          eb('created_at', '<=', before),
+          eb.and([
+            eb('instance_id', '!=', this.instanceId),
+            eb('instance_id', 'not in', live),
+            eb('created_at', '<=', silent),
+          ]),
+        ]),
+      )
       .orderBy('created_at')
       .limit(500)
       .execute()
