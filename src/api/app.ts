@@ -5,6 +5,7 @@ import { Errors, NeutronError } from '../domain/errors.ts'
 import type { AppServices } from '../services/app-services.ts'
 import type { RequestContext } from '../services/request-context.ts'
 import { toJson } from './json.ts'
+import { registerAuthRoutes } from './routes/auth-routes.ts'
 import { registerAvailabilityRoutes } from './routes/availability-routes.ts'
 import { registerInfoRoutes } from './routes/info-routes.ts'
 import { registerIpamRoutes } from './routes/ipam-routes.ts'
@@ -26,8 +27,18 @@ export interface AppOptions {
   readonly extend?: (app: FastifyInstance) => void | Promise<void>
 }
 
-/** Paths anyone may read without credentials (version discovery, probes, the dashboard). */
-const PUBLIC = [/^\/$/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/, /^\/dashboard(\/|$)/]
+/**
+ * Paths anyone may read without credentials (version discovery, probes, the dashboard and its
+ * sign-in).
+ */
+const PUBLIC = [
+  /^\/$/,
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/metrics$/,
+  /^\/dashboard(\/|$)/,
+  /^\/v2\.0\/auth\/(config|login)$/,
+]
 
 function errorBody(e: NeutronError): {
   NeutronError: { type: string; message: string; detail: string }
@@ -76,6 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.code(error.status).type('application/json').send(errorBody(error))
     }
     if (error instanceof AuthenticationError) {
+      if (error.wwwAuthenticate !== undefined)
+        reply.header('www-authenticate', error.wwwAuthenticate)
       return reply
         .code(401)
         .type('application/json')
@@ -116,6 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAvailabilityRoutes(app, options.services.availability)
   registerIpamRoutes(app, options.services.ipamAdmin)
   registerWhoamiRoutes(app)
+  registerAuthRoutes(app, options.authenticator)
   await options.extend?.(app)
   return app
 }

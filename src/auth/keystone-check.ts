@@ -1,5 +1,9 @@
 import type { AuthCheckStep } from './authenticator.ts'
-import { KeystoneRefusedError, KeystoneUnavailableError, type KeystoneClient } from './keystone-client.ts'
+import {
+  KeystoneRefusedError,
+  KeystoneUnavailableError,
+  type KeystoneClient,
+} from './keystone-client.ts'
 import type { KeystoneSettings } from './keystone-settings.ts'
 import type { ServiceToken } from './service-token.ts'
 
@@ -23,7 +27,9 @@ function reason(error: unknown): string {
 function tls(settings: KeystoneSettings): string {
   if (!settings.authUrl.startsWith('https:')) return 'plain HTTP'
   if (settings.insecure) return 'TLS without verification (insecure = true)'
-  return settings.cafile === '' ? 'TLS verified with the system CAs' : `TLS verified with ${settings.cafile}`
+  return settings.cafile === ''
+    ? 'TLS verified with the system CAs'
+    : `TLS verified with ${settings.cafile}`
 }
 
 /**
@@ -91,6 +97,7 @@ export async function identityCheck(
       return network.map((e) => `${e.interface} ${e.url} (${e.region})`).join(', ')
     }))
   if (!passed)
-    for (const name of STEPS.slice(steps.length)) steps.push({ name, status: 'skipped', detail: '' })
+    for (const name of STEPS.slice(steps.length))
+      steps.push({ name, status: 'skipped', detail: '' })
   return steps
 }

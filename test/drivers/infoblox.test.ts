@@ -11,7 +11,7 @@ import {
 } from '../../emulators/infoblox/infoblox-emulator.ts'
 import type { RunningServer } from '../../src/server/server.ts'
 import { EXTERNAL_IPAM_OPTIONS } from '../conformance/driver-fixtures.ts'
-import { freshDatabase, type TestDatabase } from '../support/backends.ts'
+import { freshDatabase } from '../support/backends.ts'
 import { client, type Client } from '../support/http.ts'
 import { startTestServer } from '../support/server.ts'
 import { makeTestTls } from '../support/tls.ts'

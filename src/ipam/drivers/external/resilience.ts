@@ -24,6 +24,10 @@ export interface ResilienceOptions {
 
 const isOutage = (e: Error): boolean => e instanceof ExternalIpamError && e.isOutage
 
+/** Worth another try: not refused credentials or a certificate, which fail the same way again. */
+const isTransient = (e: Error): boolean =>
+  isOutage(e) && (e as ExternalIpamError).kind !== 'auth' && (e as ExternalIpamError).kind !== 'tls'
+
 /**
  * Retries (bounded, exponential backoff) for idempotent calls and one circuit breaker per
  * endpoint: after `breakAfter` consecutive outages, calls fail at once with 503 until a probe
@@ -39,7 +43,7 @@ export class Resilience {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakAfter),
     })
-    this.retries = retry(handleWhen(isOutage), {
+    this.retries = retry(handleWhen(isTransient), {
       maxAttempts: Math.max(0, options.attempts - 1),
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }),
     })
