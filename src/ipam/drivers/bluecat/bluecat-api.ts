@@ -34,6 +34,13 @@ export interface BamHostRecord {
   readonly absoluteName: string
 }
 
+/** Where host records go: the DNS view and the zone (id and absolute name). */
+export interface HostPlace {
+  readonly viewId: number
+  readonly zoneId: number
+  readonly zone: string
+}
+
 /** What a new address carries: its name, MAC, user-defined fields and host record. */
 export interface BamAssignment {
   readonly name: string
@@ -106,11 +113,7 @@ export interface BamApi {
   updateAddress(address: BamAddress, what: Omit<BamAssignment, 'host'>): Promise<void>
   deleteAddress(id: number): Promise<void>
   hostRecords(addressId: number): Promise<BamHostRecord[]>
-  addHostRecord(
-    place: { readonly viewId: number; readonly zoneId: number },
-    fqdn: string,
-    address: IpAddress,
-  ): Promise<void>
+  addHostRecord(place: HostPlace, fqdn: string, address: IpAddress): Promise<void>
   deleteHostRecord(id: number): Promise<void>
   /** Ends the session (best effort). */
   logout(): Promise<void>

@@ -12,6 +12,7 @@ import type {
   BamHostRecord,
   BamNetwork,
   BamPlacement,
+  HostPlace,
 } from './bluecat-api.ts'
 
 type Json = Record<string, unknown>
@@ -66,6 +67,8 @@ export class BluecatV2Client implements BamApi {
   readonly basePath = BASE
   readonly probePath = `${BASE}/sessions/current`
   private readonly session: SessionCache<string>
+  /** The session's credentials, for logout. */
+  private active: string | undefined
 
   constructor(
     private readonly http: VendorHttp,
@@ -92,7 +95,10 @@ export class BluecatV2Client implements BamApi {
     })
     if (res.status === 201 || res.status === 200) {
       const creds = (res.json() as Json | undefined)?.basicAuthenticationCredentials
-      if (typeof creds === 'string' && creds !== '') return `Basic ${creds}`
+      if (typeof creds === 'string' && creds !== '') {
+        this.active = `Basic ${creds}`
+        return this.active
+      }
       throw this.error('protocol', 'session created without basicAuthenticationCredentials')
     }
     const code = str((res.json() as Json | undefined)?.code)
@@ -384,15 +390,11 @@ export class BluecatV2Client implements BamApi {
       .map((r) => ({ id: num(r.id), absoluteName: str(r.absoluteName) }))
   }
 
-  async addHostRecord(
-    place: { readonly viewId: number; readonly zoneId: number },
-    fqdn: string,
-    address: IpAddress,
-  ): Promise<void> {
+  async addHostRecord(place: HostPlace, fqdn: string, address: IpAddress): Promise<void> {
+    const suffix = `.${place.zone}`
     await this.call('POST', `/zones/${place.zoneId}/resourceRecords`, {
       type: 'HostRecord',
-      absoluteName: fqdn,
-      name: fqdn.split('.')[0] ?? fqdn,
+      name: fqdn.endsWith(suffix) ? fqdn.slice(0, -suffix.length) : fqdn,
       addresses: [{ address: formatIpv4(address.value) }],
       reverseRecord: true,
     })
@@ -403,13 +405,15 @@ export class BluecatV2Client implements BamApi {
   }
 
   async logout(): Promise<void> {
-    if (this.session.logins === 0) return
-    await this.call(
-      'PATCH',
-      '/sessions/current',
-      { state: 'LOGGED_OUT' },
-      { 'content-type': 'application/merge-patch+json' },
-    )
+    const session = this.active
+    if (session === undefined) return
+    this.active = undefined
     this.session.clear()
+    await this.http.request({
+      method: 'PATCH',
+      path: `${BASE}/sessions/current`,
+      headers: { authorization: session, 'content-type': 'application/merge-patch+json' },
+      body: { state: 'LOGGED_OUT' },
+    })
   }
 }

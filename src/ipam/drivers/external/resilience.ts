@@ -26,7 +26,7 @@ const isOutage = (e: Error): boolean => e instanceof ExternalIpamError && e.isOu
 
 /** Worth another try: not refused credentials or a certificate, which fail the same way again. */
 const isTransient = (e: Error): boolean =>
-  isOutage(e) && (e as ExternalIpamError).kind !== 'auth' && (e as ExternalIpamError).kind !== 'tls'
+  e instanceof ExternalIpamError && e.isOutage && e.kind !== 'auth' && e.kind !== 'tls'
 
 /**
  * Retries (bounded, exponential backoff) for idempotent calls and one circuit breaker per

@@ -19,7 +19,7 @@ export function query(params: NetboxQuery): string {
   const q = new URLSearchParams()
   for (const [key, value] of Object.entries(params)) {
     if (Array.isArray(value)) for (const v of value as readonly string[]) q.append(key, v)
-    else q.append(key, value === null ? 'null' : String(value as string | number))
+    else q.append(key, value === null ? 'null' : String(value))
   }
   return q.toString()
 }
@@ -125,6 +125,10 @@ export class NetboxClient {
   /** The raw answer to an unauthenticated GET (reachability and TLS checks). */
   async probe(path: string): Promise<HttpResponse> {
     return this.http.request({ method: 'GET', path })
+  }
+
+  async close(): Promise<void> {
+    await this.http.close()
   }
 }
 

@@ -63,7 +63,7 @@ export function readReservation(
     const value = pairs.get(name)
     if (value !== undefined) tag[key] = value
   }
-  return { tag: tag as Partial<ReservationTag>, held: pairs.get('held') === '1' }
+  return { tag: tag, held: pairs.get('held') === '1' }
 }
 
 /** Whether a description is one of our holds. */
