@@ -190,9 +190,14 @@ export const SCHEMA = {
     ),
     tag: opt.string(
       'xloud',
-      'Slug of the tag put on every address we allocate (must exist in NetBox).',
+      'Slug of the tag put on every prefix and address we create (created on the first subnet if missing).',
     ),
-    page_size: opt.int(1000, 'Objects per page when listing.', 1, 100000),
+    page_size: opt.int(
+      1000,
+      'Objects per page asked for when listing (NetBox may cap it at MAX_PAGE_SIZE; every page is read).',
+      1,
+      100000,
+    ),
     ...externalCommon('NetBox'),
   },
   phpipam: {
@@ -205,9 +210,9 @@ export const SCHEMA = {
     password: opt.secret('Password of the API user (or password_file).'),
     password_file: opt.string('', 'File holding the password (first line), instead of password.'),
     app_token: opt.secret(
-      'Static application token (app security "ssl_token"), instead of user login.',
+      'Static application code (app security "ssl_code", HTTPS only), instead of username and password.',
     ),
-    app_token_file: opt.string('', 'File holding the static application token.'),
+    app_token_file: opt.string('', 'File holding the static application code (first line).'),
     section: opt.string('', 'Section holding the pre-defined subnets (name).'),
     ...externalCommon('phpIPAM'),
   },

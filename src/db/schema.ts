@@ -158,6 +158,8 @@ export interface IpamReleaseQueueTable {
   next_attempt_at: string
   last_error: string | null
   created_at: string
+  /** The process working on it (its lease ends early if that process dies). */
+  claimed_by: string | null
 }
 
 export interface IpamAuditTable {

@@ -214,7 +214,13 @@ describe('xloud sessions and HTTP', () => {
     )
     await assert.rejects(
       openSession({}, { OS_ENDPOINT: 'http://h', OS_AUTH_TYPE: 'password' }),
-      (e: unknown) => e instanceof UsageError && /'password' is not supported/.test(e.message),
+      (e: unknown) =>
+        e instanceof UsageError && /needs an auth URL: set OS_AUTH_URL/.test(e.message),
+    )
+    await assert.rejects(
+      openSession({}, { OS_ENDPOINT: 'http://h', OS_AUTH_TYPE: 'v3oidcpassword' }),
+      (e: unknown) =>
+        e instanceof UsageError && /'v3oidcpassword' is not supported/.test(e.message),
     )
     await assert.rejects(
       openSession({ osAuthType: 'admin_token' }, { OS_ENDPOINT: 'http://h' }),
@@ -227,10 +233,10 @@ describe('xloud sessions and HTTP', () => {
     const count = requests.length
     const out = await runXloud(['network', 'list'], {
       OS_ENDPOINT: url,
-      OS_AUTH_TYPE: 'v3password',
+      OS_AUTH_TYPE: 'v3oidcpassword',
     })
     assert.equal(out.code, 2)
-    assert.match(out.stderr, /^Error: Auth type 'v3password' is not supported yet/)
+    assert.match(out.stderr, /^Error: Auth type 'v3oidcpassword' is not supported yet/)
     assert.equal(requests.length, count)
   })
 })

@@ -1,8 +1,10 @@
 import cluster from 'node:cluster'
+import type { Logger } from 'pino'
+import type { Authenticator } from '../../auth/authenticator.ts'
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts'
 import { bootstrap } from '../../server/bootstrap.ts'
 import { createLogger } from '../../server/logger.ts'
-import { startServer } from '../../server/server.ts'
+import { authenticatorFor, startServer } from '../../server/server.ts'
 
 function describeStart(config: Config, adminToken: string | undefined, url: string): string {
   const lines = [
@@ -30,6 +32,27 @@ function describeStart(config: Config, adminToken: string | undefined, url: stri
     )
   }
   return lines.join('\n')
+}
+
+/**
+ * The identity steps for the start-up report (auth_strategy = keystone): configuration, Keystone
+ * reachable, service token, role check, catalog. A failure is logged as an error but does not
+ * stop the service: it answers 503 to requests that need a validation until Keystone works.
+ */
+async function reportIdentity(authenticator: Authenticator, logger: Logger): Promise<void> {
+  if (authenticator.check === undefined) return
+  const steps = await authenticator.check()
+  const lines = steps.map(
+    (s) => `  ${s.status.padEnd(7)} ${s.name}${s.detail === '' ? '' : `: ${s.detail}`}`,
+  )
+  process.stderr.write(`Identity (auth_strategy = keystone):\n${lines.join('\n')}\n`)
+  const failed = steps.find((s) => s.status === 'fail')
+  if (failed !== undefined) {
+    logger.error(
+      { step: failed.name, detail: failed.detail },
+      `identity check failed at "${failed.name}": requests that need a token validation get 503 until this is fixed`,
+    )
+  }
 }
 
 /** `xloud serve`: migrate, then serve with `api_workers` processes behind one port. */
@@ -60,14 +83,20 @@ export async function serve(configFile: string | undefined): Promise<void> {
       const server = await startServer(config, logger)
       process.stderr.write(`${describeStart(config, report.adminToken, server.url)}\n`)
       stopOnSignal(() => server.close())
+      await reportIdentity(server.authenticator, logger)
       return
     }
+    // NOTE: the primary serves nothing; an authenticator of its own checks the identity settings
+    // before any worker starts (a bad [keystone_authtoken] would make every worker die), then
+    // runs the identity report once the workers listen.
+    const identity = authenticatorFor(config, logger)
     let stopping = false
     for (let i = 0; i < workers; i++) cluster.fork()
     let ready = 0
     cluster.on('listening', () => {
-      if (++ready === workers)
-        process.stderr.write(`${describeStart(config, report.adminToken, url)}\n`)
+      if (++ready !== workers) return
+      process.stderr.write(`${describeStart(config, report.adminToken, url)}\n`)
+      void reportIdentity(identity, logger).finally(() => identity.close?.())
     })
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) return

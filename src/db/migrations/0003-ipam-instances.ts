@@ -14,4 +14,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_seen', 'varchar(32)', (c) => c.notNull())
     .execute()
   await db.schema.alterTable('ipam_journal').addColumn('instance_id', 'varchar(36)').execute()
+  await db.schema.alterTable('ipam_release_queue').addColumn('claimed_by', 'varchar(36)').execute()
 }

@@ -256,7 +256,8 @@ export class BluecatV2Client implements BamApi {
     const [exact] = await this.data(
       `/networks?${query({ filter: `configuration.id:eq(${configurationId}) and range:eq(${lit(range)})` })}`,
     )
-    if (exact !== undefined) return { network: this.network(exact), overlapping: undefined, block: undefined }
+    if (exact !== undefined)
+      return { network: this.network(exact), overlapping: undefined, block: undefined }
     // NOTE: networks overlapping the CIDR are found by the create itself (IpRangeOverlapsSiblings).
     const blocks = await this.data(
       `/blocks?${query({ filter: `configuration.id:eq(${configurationId}) and range:contains(${lit(range)})` })}`,

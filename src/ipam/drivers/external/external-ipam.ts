@@ -92,7 +92,12 @@ export class ExternalIpam {
     private readonly timing: RecoveryTiming = { recoveryAgeMs: 120_000, deadAfterMs: 25_000 },
   ) {
     this.journal = new Journal(db, backend.driver)
-    this.releases = new ReleaseQueue(db, backend.driver)
+    this.releases = new ReleaseQueue(
+      db,
+      backend.driver,
+      this.journal.instanceId,
+      timing.deadAfterMs,
+    )
   }
 
   get driver(): string {

@@ -32,6 +32,9 @@ export class ReleaseQueue {
   constructor(
     private readonly db: Db,
     private readonly driver: string,
+    /** This process (see Journal.instanceId) and how long a silent process counts as alive. */
+    private readonly instanceId: string,
+    private readonly deadAfterMs: number,
   ) {}
 
   async enqueue(
@@ -58,6 +61,7 @@ export class ReleaseQueue {
       next_attempt_at: now,
       last_error: null,
       created_at: now,
+      claimed_by: null,
     }))
     await q.insertInto('ipam_release_queue').values(rows).execute()
     return rows.map((r) => r.id)
@@ -69,12 +73,27 @@ export class ReleaseQueue {
    */
   async claim(limit: number, ids?: readonly string[]): Promise<QueuedRelease[]> {
     const now = new Date()
+    const silent = new Date(now.getTime() - this.deadAfterMs).toISOString()
     return inTransaction(this.db, async (tx) => {
+      const live = tx
+        .selectFrom('ipam_instances')
+        .select('instance_id')
+        .where('last_seen', '>=', silent)
       let query = tx
         .selectFrom('ipam_release_queue')
         .selectAll()
         .where('driver', '=', this.driver)
-        .where('next_attempt_at', '<=', now.toISOString())
+        // Due, or leased by a process that died (its lease need not run out).
+        .where((eb) =>
+          eb.or([
+            eb('next_attempt_at', '<=', now.toISOString()),
+            eb.and([
+              eb('claimed_by', 'is not', null),
+              eb('claimed_by', '!=', this.instanceId),
+              eb('claimed_by', 'not in', live),
+            ]),
+          ]),
+        )
         .orderBy('next_attempt_at')
         .limit(limit)
       if (ids !== undefined) query = query.where('id', 'in', ids.length === 0 ? [''] : [...ids])
@@ -82,7 +101,10 @@ export class ReleaseQueue {
       if (rows.length > 0) {
         await tx
           .updateTable('ipam_release_queue')
-          .set({ next_attempt_at: new Date(now.getTime() + LEASE_MS).toISOString() })
+          .set({
+            next_attempt_at: new Date(now.getTime() + LEASE_MS).toISOString(),
+            claimed_by: this.instanceId,
+          })
           .where(
             'id',
             'in',
@@ -90,7 +112,7 @@ export class ReleaseQueue {
           )
           .execute()
       }
-      return rows
+      return rows as QueuedRelease[]
     })
   }
 
@@ -106,6 +128,7 @@ export class ReleaseQueue {
         attempts,
         last_error: message,
         next_attempt_at: new Date(Date.now() + backoffMs(attempts)).toISOString(),
+        claimed_by: null,
       })
       .where('id', '=', item.id)
       .execute()

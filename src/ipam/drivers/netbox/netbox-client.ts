@@ -156,7 +156,11 @@ function describeError(res: HttpResponse): string {
 }
 
 function flatten(value: unknown): string {
-  if (Array.isArray(value)) return value.map(flatten).filter((s) => s !== '').join('; ')
+  if (Array.isArray(value))
+    return value
+      .map(flatten)
+      .filter((s) => s !== '')
+      .join('; ')
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value)
       .map(([k, v]) => {

@@ -15,10 +15,10 @@ const PORT_PREFIX = 'xloud port='
 const FIELDS: readonly (readonly [keyof Omit<ReservationTag, 'primary'>, string])[] = [
   ['subnetId', 'subnet'],
   ['macAddress', 'mac'],
-  ['networkId', 'network'],
-  ['projectId', 'project'],
   ['deviceId', 'device'],
   ['deviceOwner', 'owner'],
+  ['projectId', 'project'],
+  ['networkId', 'network'],
 ]
 
 // NOTE: values are single words; whitespace and `%` in free-text ones (device id) are
@@ -34,9 +34,10 @@ function decode(value: string): string {
 }
 
 /**
- * Our tag as an IP address description: `xloud port=<id> [held=1] subnet=<id> mac=<mac> …`,
- * at most 200 characters (fields that do not fit are left out, the port id never is). `held`
- * marks a hold a port took over (released by turning it back into a hold).
+ * Our tag as an IP address description, at most 200 characters: `xloud port=<id> [held=1]
+ * subnet=<id> mac=<mac> device=… owner=… project=… network=…` (fields that do not fit are
+ * left out, the port id never is). `held` marks a hold a port took over (released by turning
+ * it back into a hold).
  */
 export function describeReservation(tag: ReservationTag, held: boolean): string {
   let text = `${PORT_PREFIX}${encode(tag.portId)}${held ? ' held=1' : ''}`

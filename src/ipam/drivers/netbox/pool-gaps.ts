@@ -23,8 +23,7 @@ export function poolGaps(spec: ExternalSubnetSpec, skipFirst: boolean): Interval
 /** Every value of a (small) set, in order. */
 export function valuesOf(set: IntervalSet): bigint[] {
   const out: bigint[] = []
-  for (const range of set.intervals)
-    for (let v = range.start; v <= range.end; v++) out.push(v)
+  for (const range of set.intervals) for (let v = range.start; v <= range.end; v++) out.push(v)
   return out
 }
 

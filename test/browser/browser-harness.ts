@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { TokenStore } from '../../src/auth/token-store.ts'
+import { buildConfig } from '../../src/config/load-config.ts'
+import { parseOsloIni } from '../../src/config/oslo-ini.ts'
+import { bootstrap } from '../../src/server/bootstrap.ts'
+import { startServer, type RunningServer } from '../../src/server/server.ts'
+import { freshDatabase, type TestDatabase } from '../support/backends.ts'
+import { ROOT } from '../support/server.ts'
+
+/** Debian's Chromium, which `npm run test:all` installs. */
+export const CHROMIUM = '/usr/bin/chromium'
+
+/** Where the test run leaves one screenshot per dashboard page, for people to look at. */
+export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots')
+
+/** A laptop screen. */
+export const VIEWPORT = { width: 1366, height: 768 }
+
+const WEB = join(ROOT, 'web')
+const DIST_INDEX = join(WEB, 'dist', 'index.html')
+
+function newestMtime(path: string): number {
+  const stat = statSync(path)
+  if (!stat.isDirectory()) return stat.mtimeMs
+  let newest = stat.mtimeMs
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
+  return newest
+}
+
+/**
+ * Builds the dashboard (`npx vite build web`) when web/dist is missing or older than its
+ * sources, as `npm start` does.
+ */
+export function ensureDashboardBuilt(): void {
+  const sources = Math.max(
+    newestMtime(join(WEB, 'src')),
+    newestMtime(join(WEB, 'index.html')),
+    newestMtime(join(WEB, 'vite.config.ts')),
+  )
+  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return
+  const build = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+  if (build.status !== 0) {
+    throw new Error(`npx vite build web failed:\n${build.stdout}\n${build.stderr}`)
+  }
+}
+
+/**
+ * Launches Debian's Chromium through playwright-core.
+ * @throws Error saying how to install it when /usr/bin/chromium is missing (no silent skip)
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The browser tests need Chromium at ${CHROMIUM}, which is missing. ` +
+        '`npm run test:all` installs it (Debian package "chromium"), or: sudo apt-get install chromium',
+    )
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** A fresh browser context (one per user: no shared storage) with a laptop-sized page. */
+export async function newUserPage(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  return { context, page }
+}
+
+/**
+ * Saves `test-output/screenshots/<name>.png`: the whole page, or only the screen (`fullPage:
+ * false`, for a modal dialog, whose backdrop covers the screen only).
+ */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const path = join(SCREENSHOTS, `${name}.png`)
+  await page.screenshot({ path, fullPage })
+  return path
+}
+
+/** The API with token authentication and the dashboard, on a fresh SQLite database. */
+export interface DashboardServer {
+  readonly server: RunningServer
+  readonly url: string
+  readonly adminToken: string
+  /** Creates a token (as `xloud token create`). */
+  token(projectId: string, userId: string, roles: readonly string[]): string
+  close(): Promise<void>
+}
+
+/** Starts the real server in this process, with `auth_strategy = token` and the dashboard. */
+export async function startDashboardServer(): Promise<DashboardServer> {
+  const db: TestDatabase = await freshDatabase('sqlite')
+  const state = mkdtempSync(join(tmpdir(), 'xloud-dashboard-'))
+  const config = buildConfig(
+    parseOsloIni(
+      `[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = 0\nauth_strategy = token\nstate_path = ${state}\n` +
+        `[database]\nconnection = ${db.url}\n[dashboard]\nenabled = true\n`,
+    ),
+  )
+  const report = await bootstrap(config)
+  if (report.adminToken === undefined) throw new Error('bootstrap did not create an admin token')
+  const server = await startServer(config, false)
+  const store = new TokenStore(config.token.token_file)
+  return {
+    server,
+    url: server.url,
+    adminToken: report.adminToken,
+    token: (projectId, userId, roles) =>
+      store.create(projectId, userId, roles, 'browser test').token,
+    close: async () => {
+      await server.close()
+      await db.drop()
+    },
+  }
+}
+
+/** Polls `check` until it stops throwing (or the time is up, then throws its last error). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await check()
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+}
+
+/** Signs in on the dashboard's sign-in page and waits for the networks page. */
+export async function signIn(page: Page, url: string, token: string): Promise<void> {
+  await page.goto(`${url}/dashboard/`)
+  await page.getByLabel('API token').fill(token)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Networks' }).waitFor()
+}
