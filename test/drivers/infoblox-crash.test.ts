@@ -76,7 +76,11 @@ describe('Infoblox driver: crash at every step', () => {
     action: (server: ServerProcess) => Promise<unknown>,
   ): Promise<void> {
     const server = await spawnServer(conf, await freePort(), { XLOUD_FAILPOINTS: point })
-    const died = new Promise<void>((done) => server.child.once('exit', () => done()))
+    const died = new Promise<void>((done) =>
+      server.child.once('exit', () => {
+        done()
+      }),
+    )
     await action(server).catch(() => undefined)
     await died
     assert.equal(server.child.signalCode, 'SIGKILL', `the server died at ${point}`)
@@ -155,7 +159,11 @@ describe('Infoblox driver: crash at every step', () => {
       const port = await create(server)
       assert.equal(port.status, 201)
       if (point === 'release:during') ib.faults.setLatency(300)
-      const died = new Promise<void>((done) => server.child.once('exit', () => done()))
+      const died = new Promise<void>((done) =>
+        server.child.once('exit', () => {
+          done()
+        }),
+      )
       await client(server.url)
         .delete(`/v2.0/ports/${port.body.port.id}`)
         .catch(() => undefined)

@@ -112,7 +112,7 @@ export class ReleaseQueue {
           )
           .execute()
       }
-      return rows as QueuedRelease[]
+      return rows
     })
   }
 
