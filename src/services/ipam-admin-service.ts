@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.ts'
 import { NeutronError } from '../domain/errors.ts'
@@ -137,13 +138,14 @@ export class IpamAdminService {
     this.admin(ctx, 'reconcile_ipam')
     const external = this.ipam.external
     if (external === undefined) {
+      // NOTE: the internal driver's allocations are the only record: nothing to compare with.
       const now = new Date().toISOString()
       const ours = await this.db.kysely
         .selectFrom('ip_allocations')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirst()
-      return {
-        id: '',
+      const report: ReconcileReport = {
+        id: randomUUID(),
         driver: this.ipam.name,
         started_at: now,
         finished_at: now,
@@ -154,6 +156,16 @@ export class IpamAdminService {
         stale: [],
         errors: [],
       }
+      await this.db.kysely
+        .insertInto('ipam_reconcile_reports')
+        .values({
+          id: report.id,
+          driver: report.driver,
+          started_at: now,
+          report: JSON.stringify(report),
+        })
+        .execute()
+      return report
     }
     this.running ??= reconcile(external, repair, this.progress).finally(() => {
       this.running = undefined

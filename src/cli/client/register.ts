@@ -1,5 +1,6 @@
 import type { Command, CommanderError } from 'commander'
 import { registerIpAvailabilityCommands } from './commands/ip-availability.ts'
+import { registerIpamCommands } from './commands/ipam.ts'
 import { registerNetworkCommands } from './commands/network.ts'
 import { registerPortCommands } from './commands/port.ts'
 import { registerSubnetPoolCommands } from './commands/subnet-pool.ts'
@@ -40,7 +41,8 @@ export function registerClientCommands(program: Command): void {
   registerSubnetPoolCommands(subnet)
   const port = registerPortCommands(program)
   const ip = registerIpAvailabilityCommands(program)
-  const groups = [network, subnet, port, ip]
+  const ipam = registerIpamCommands(program)
+  const groups = [network, subnet, port, ip, ipam]
   for (const group of groups) applyUsageExit(group)
 }
 
