@@ -55,6 +55,15 @@ const FINDING_COLUMNS: readonly ColumnSpec[] = [
   { header: 'Repaired', from: 'repaired' },
 ]
 
+/** A JSON scalar as text (objects as JSON). */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return value.toString()
+  return JSON.stringify(value)
+}
+
 function objectsOf(value: unknown): JsonObject[] {
   return Array.isArray(value) ? (value as JsonObject[]) : []
 }
@@ -98,7 +107,7 @@ export function registerIpamCommands(program: Command): Command {
       const opts = command.opts<ListOutputOptions & { retry?: boolean }>()
       if (opts.retry === true) {
         const result = await api.post('ipam/releases/retry', {})
-        warn(`released ${String(result.released)}, still pending ${String(result.pending)}`)
+        warn(`released ${text(result.released)}, still pending ${text(result.pending)}`)
       }
       const body = await api.get('ipam/releases')
       print(showList(RELEASE_COLUMNS, objectsOf(body.releases), opts))
@@ -127,7 +136,7 @@ export function registerIpamCommands(program: Command): Command {
             const progress = p.progress as JsonObject
             if (progress.running === true)
               warn(
-                `reconcile: ${String(progress.phase)} ${String(progress.done)}/${String(progress.total ?? '?')}`,
+                `reconcile: ${text(progress.phase)} ${text(progress.done)}/${text(progress.total ?? '?')}`,
               )
           },
           () => undefined,
@@ -149,14 +158,14 @@ export function registerIpamCommands(program: Command): Command {
         ...objectsOf(report.stale).map((s) => ({
           ...s,
           kind: 'stale',
-          detail: `${String(s.field)}: ours ${String(s.ours)}, theirs ${String(s.external)}`,
+          detail: `${text(s.field)}: ours ${text(s.ours)}, theirs ${text(s.external)}`,
         })),
       ]
       const scanned = report.scanned as JsonObject
       warn(
-        `scanned ${String(scanned.ours)} allocation(s) of ours and ${String(scanned.external)} in the IPAM system; ${findings.length} finding(s)`,
+        `scanned ${text(scanned.ours)} allocation(s) of ours and ${text(scanned.external)} in the IPAM system; ${findings.length} finding(s)`,
       )
-      for (const e of objectsOf(report.errors)) warn(`error: ${String(e)}`)
+      for (const e of objectsOf(report.errors)) warn(`error: ${text(e)}`)
       print(showList(FINDING_COLUMNS, findings, opts))
     }),
   )
