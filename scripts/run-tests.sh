@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 if [ "$#" -gt 0 ]; then
   files=("$@")
 else
-  echo "== typecheck" && npx tsc -p .
-  echo "== lint" && npx eslint . && npx prettier --check . >/dev/null
+  echo "== typecheck"
+  npx tsc -p .
+  echo "== lint"
+  npx eslint .
+  npx prettier --check . >/dev/null
   mapfile -t files < <(find test -name '*.test.ts' -not -path '*/fixtures/*' | sort)
 fi
 echo "== tests (${#files[@]} files)"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The one command for tests on a fresh Debian machine: installs what the tests need (npm
-# packages; Debian's python3-openstackclient and chromium when missing), then runs every test.
+# packages; Debian's python3-openstackclient, chromium and keystone when missing), then runs every
+# test. The Keystone tests (test/keystone/) start their own Keystone from that package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v openstack >/dev/null 2>&1 || missing+=(python3-openstackclient)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v keystone-manage >/dev/null 2>&1 || missing+=(keystone)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
   sudo_cmd=""

@@ -83,7 +83,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof NeutronError) {
-      if (error.status >= 500) request.log.warn({ err: error }, error.message)
+      // NOTE: no stack: these are answers (an outage, a busy database), not bugs.
+      if (error.status >= 500)
+        request.log.warn({ type: error.type, url: request.url }, error.message)
       return reply.code(error.status).type('application/json').send(errorBody(error))
     }
     if (error instanceof AuthenticationError) {

@@ -16,6 +16,7 @@ import {
   KeystoneClient,
   KeystoneRefusedError,
   KeystoneUnavailableError,
+  type IssuedToken,
   type Validation,
 } from './keystone-client.ts'
 import type { KeystoneSettings } from './keystone-settings.ts'
@@ -101,7 +102,7 @@ export class KeystoneAuthenticator implements Authenticator {
   }
 
   async login(credentials: PasswordLogin): Promise<IssuedLogin> {
-    let issued
+    let issued: IssuedToken
     try {
       issued = await this.client.issue({
         username: credentials.username,
@@ -207,7 +208,10 @@ export class KeystoneAuthenticator implements Authenticator {
     return verdict
   }
 
-  /** The 503 for a failure to reach Keystone (or to authenticate this service), logged. */
+  /**
+   * The 503 for a failure to reach Keystone (or to authenticate this service), logged. Anything
+   * else (a bug) is rethrown as it is.
+   */
   private unavailable(error: unknown): NeutronError {
     if (error instanceof KeystoneRefusedError) {
       this.alarm(

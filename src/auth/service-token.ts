@@ -15,7 +15,7 @@ export class ServiceToken {
   obtained = 0
 
   constructor(
-    private readonly client: KeystoneClient,
+    private readonly client: Pick<KeystoneClient, 'issue'>,
     private readonly credentials: PasswordCredentials,
     private readonly now: () => number = Date.now,
   ) {}

@@ -226,7 +226,10 @@ export const SCHEMA = {
     username: opt.string('', 'API user.'),
     password: opt.secret('Password of the API user (or password_file).'),
     password_file: opt.string('', 'File holding the password (first line), instead of password.'),
-    configuration: opt.string('default', 'Configuration holding the pre-defined blocks.'),
+    configuration: opt.string(
+      'default',
+      'Configuration holding the pre-defined blocks. Our addresses carry the user-defined fields XloudPortId, XloudProjectId, XloudNetworkId, XloudSubnetId, XloudDeviceId and XloudDeviceOwner: define them for IPv4 addresses.',
+    ),
     dns_view: opt.string('', 'DNS view for host records; empty: no DNS.'),
     dns_zone: opt.string('', 'Zone for port host records; empty: no DNS.'),
     page_size: opt.int(1000, 'Objects per page when listing (reconcile).', 1, 100000),

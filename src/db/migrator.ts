@@ -11,6 +11,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-ipam-instances': ipamInstances,
 }
 
+/** Names of every migration, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS)
+
 /**
  * Applies pending migrations. Safe when several nodes start together: Kysely's migrator takes a
  * database lock (a lock row, or GET_LOCK on MariaDB) and each node applies only what is missing.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Db } from './database.ts'
+import { Errors } from '../domain/errors.ts'
 import type { Database } from './schema.ts'
 
 /** A query builder bound to one open transaction. */
@@ -77,7 +78,13 @@ export async function inTransaction<T>(
       return await db.kysely.transaction().execute(work)
     } catch (error) {
       const retry = error instanceof RetryTransaction || classifyDbError(error) === 'retryable'
-      if (!retry || attempt >= attempts) throw error
+      if (!retry) throw error
+      // NOTE: a client never sees a raw lock error or a 500 for contention that outlasted the
+      // retries: it is told to retry.
+      if (attempt >= attempts)
+        throw attempts > 1
+          ? Errors.serviceUnavailable('The database was busy; retry the request.')
+          : error
       const backoff = Math.min(200, 2 ** attempt) * (0.5 + Math.random())
       await new Promise((r) => setTimeout(r, backoff))
     }

@@ -13,7 +13,7 @@ import { formatIp, ipKey, parseIp, type IpAddress } from '../domain/ip-address.t
 import { parseMac, randomMac, type MacOctets } from '../domain/mac-address.ts'
 import { recordAudit } from '../ipam/audit.ts'
 import type { AllocationOwner, IpamDriver } from '../ipam/driver.ts'
-import type { Reserved } from '../ipam/drivers/external/external-ipam.ts'
+import type { ExternalIpam, Reserved } from '../ipam/drivers/external/external-ipam.ts'
 import { failpoint } from '../ipam/drivers/external/failpoints.ts'
 import { planFixedIps, type FixedIpInput, type PlannedAddress } from './fixed-ip-plan.ts'
 import { ipamSpec, isAutoAddress } from './ipam-spec.ts'
@@ -98,7 +98,7 @@ export class PortService {
     if (external === undefined) {
       return inTransaction(this.db, async (tx) => {
         const prepared = await this.prepareAll(tx, ctx, inputs)
-        await this.insertPorts(tx, prepared, true)
+        await this.insertPorts(tx, prepared)
         const views: PortView[] = []
         for (const port of prepared) {
           const ips = await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id)
@@ -112,46 +112,59 @@ export class PortService {
       })
     }
     // NOTE: external drivers reserve first (outside any transaction, journaled), then commit the
-    // ports with what was reserved, and release it all if the commit fails.
-    const prepared = await this.prepareAll(this.db.kysely, ctx, inputs)
-    const plans = prepared.flatMap((port) =>
-      port.plan.map((planned, i) => reservationPlan(port.row, planned, ctx, i === 0)),
-    )
-    const reserved = await external.reserveAll(plans)
-    try {
-      const views = await inTransaction(
-        this.db,
-        async (tx) => {
-          await this.insertPorts(tx, prepared, false)
-          const pool = this.ipam.pool(tx)
-          const views: PortView[] = []
-          let next = 0
-          for (const port of prepared) {
-            const ips: FixedIpView[] = []
-            for (const planned of port.plan) {
-              const r = reserved[next++] as Reserved
-              const subnet = planned.candidates.find((c) => c.id === r.spec.subnetId) as SubnetRow
-              await pool
-                .getSubnet(ipamSpec(subnet))
-                .allocate(
-                  { kind: 'reserved', address: r.address, externalRef: r.ref },
-                  owner(port.row),
-                )
-              ips.push({ subnet_id: subnet.id, ip_address: formatIp(r.address) })
-            }
-            views.push(portView(port.row, sortFixedIps(ips)))
-          }
-          await external.settle(tx, reserved, { projectId: ctx.projectId, userId: ctx.userId })
-          return views
-        },
-        { attempts: 4 },
+    // ports with what was reserved, and release it all if the commit fails. A commit that must
+    // be run again (a MAC drawn twice, a deadlock) starts over from the reservations.
+    for (let attempt = 1; ; attempt++) {
+      const prepared = await this.prepareAll(this.db.kysely, ctx, inputs)
+      const plans = prepared.flatMap((port) =>
+        port.plan.map((planned, i) => reservationPlan(port.row, planned, ctx, i === 0)),
       )
-      failpoint('allocate:after-commit')
-      return views
-    } catch (error) {
-      await external.compensate(reserved)
-      throw error
+      const reserved = await external.reserveAll(plans)
+      try {
+        const views = await inTransaction(
+          this.db,
+          (tx) => this.commitReserved(tx, ctx, prepared, reserved, external),
+          { attempts: 1 },
+        )
+        failpoint('allocate:after-commit')
+        return views
+      } catch (error) {
+        await external.compensate(reserved)
+        const again = error instanceof RetryTransaction || classifyDbError(error) === 'retryable'
+        if (!again || attempt >= 3)
+          throw again
+            ? Errors.serviceUnavailable('The database was busy; retry the request.')
+            : error
+      }
     }
+  }
+
+  /** Inside the transaction of an external driver's create: the ports and what was reserved. */
+  private async commitReserved(
+    tx: Tx,
+    ctx: RequestContext,
+    prepared: readonly PreparedPort[],
+    reserved: readonly Reserved[],
+    external: ExternalIpam,
+  ): Promise<PortView[]> {
+    await this.insertPorts(tx, prepared)
+    const pool = this.ipam.pool(tx)
+    const views: PortView[] = []
+    let next = 0
+    for (const port of prepared) {
+      const ips: FixedIpView[] = []
+      for (const planned of port.plan) {
+        const r = reserved[next++] as Reserved
+        const subnet = planned.candidates.find((c) => c.id === r.spec.subnetId) as SubnetRow
+        await pool
+          .getSubnet(ipamSpec(subnet))
+          .allocate({ kind: 'reserved', address: r.address, externalRef: r.ref }, owner(port.row))
+        ips.push({ subnet_id: subnet.id, ip_address: formatIp(r.address) })
+      }
+      views.push(portView(port.row, sortFixedIps(ips)))
+    }
+    await external.settle(tx, reserved, { projectId: ctx.projectId, userId: ctx.userId })
+    return views
   }
 
   /** Checks every input and decides its addresses; reads only. */
@@ -182,29 +195,21 @@ export class PortService {
   }
 
   /**
-   * Inserts the port rows. A generated MAC that collides is generated again (the transaction
-   * reruns) when `retryMac`; a MAC the caller gave is reported as in use.
+   * Inserts the port rows. A MAC that collides (a generated one, or a given one taken by a
+   * concurrent request) makes the whole create run again: generated MACs are drawn anew, and a
+   * given MAC is then found taken and reported.
+   * @throws RetryTransaction on a duplicate MAC
    */
-  private async insertPorts(
-    tx: Tx,
-    prepared: readonly PreparedPort[],
-    retryMac: boolean,
-  ): Promise<void> {
+  private async insertPorts(tx: Tx, prepared: readonly PreparedPort[]): Promise<void> {
     try {
       await tx
         .insertInto('ports')
         .values(prepared.map((p) => p.row))
         .execute()
     } catch (error) {
-      if (classifyDbError(error) !== 'unique') throw error
-      const given = prepared.find((p) => p.macGiven) ?? prepared[0]
-      if (
-        given !== undefined &&
-        (!retryMac || (await macTaken(tx, given.row.network_id, given.row.mac_address)))
-      ) {
-        throw Errors.macAddressInUse(given.row.mac_address, given.row.network_id)
-      }
-      throw new RetryTransaction('generated MAC address collided')
+      // NOTE: PostgreSQL has aborted the transaction by now: nothing more can be asked in it.
+      if (classifyDbError(error) === 'unique') throw new RetryTransaction('MAC address collided')
+      throw error
     }
   }
 

@@ -48,9 +48,11 @@ export interface DriverFixture {
 
 export type Capability = 'ipv6' | 'slaac' | 'mac' | 'dns'
 
-/** Options every external driver test server gets: quick recovery and background work. */
-export const EXTERNAL_IPAM_OPTIONS =
-  '[ipam]\nmaintenance_interval = 0.2\nrecovery_age_seconds = 1\n'
+/**
+ * Options every external driver test server gets: background work every 0.2 s, so a process
+ * silent for 1 s counts as dead and its intents are recovered at once.
+ */
+export const EXTERNAL_IPAM_OPTIONS = '[ipam]\nmaintenance_interval = 0.2\n'
 
 export async function serverWith(db: TestDatabase, sections: string): Promise<RunningServer> {
   return startTestServer(db.url, sections)

@@ -12,6 +12,7 @@ import { promisify } from 'node:util'
 import { describe, test } from 'node:test'
 import { parseConnectionUrl } from '../../src/db/connection-url.ts'
 import { openDatabase } from '../../src/db/database.ts'
+import { MIGRATION_NAMES } from '../../src/db/migrator.ts'
 import { freshDatabase, selectedBackends } from '../support/backends.ts'
 import { client } from '../support/http.ts'
 import { configText, freePort, spawnServer, XLOUD } from '../support/server.ts'
@@ -96,7 +97,7 @@ for (const backend of selectedBackends().filter((b) => b !== 'sqlite')) {
           .selectAll()
           .execute()
         await check.close()
-        assert.equal(rows.length, 1)
+        assert.equal(rows.length, MIGRATION_NAMES.length)
       } finally {
         await db.drop()
       }

@@ -17,20 +17,38 @@ function usageExit(error: CommanderError): never {
 /** The `--os-*` options, read by every client command (see session.ts). */
 function addSessionOptions(program: Command): void {
   program
+    .option('--os-cloud <name>', 'Cloud from clouds.yaml (Env: OS_CLOUD)')
+    .option('--os-auth-url <url>', 'Keystone URL, e.g. http://keystone:5000/v3 (Env: OS_AUTH_URL)')
+    .option('--os-username <name>', 'Keystone user (Env: OS_USERNAME)')
+    .option('--os-password <password>', 'Keystone password (Env: OS_PASSWORD)')
+    .option('--os-project-name <name>', 'Keystone project (Env: OS_PROJECT_NAME)')
+    .option('--os-user-domain-name <name>', "The user's domain (Env: OS_USER_DOMAIN_NAME)")
+    .option('--os-project-domain-name <name>', "The project's domain (Env: OS_PROJECT_DOMAIN_NAME)")
+    .option(
+      '--os-region-name <name>',
+      'Region of the network endpoint in the catalog (Env: OS_REGION_NAME)',
+    )
+    .option(
+      '--os-interface <interface>',
+      'Catalog interface: public, internal or admin (Env: OS_INTERFACE)',
+    )
     .option(
       '--os-endpoint <url>',
-      'Networking API endpoint, e.g. http://127.0.0.1:9696 (Env: OS_ENDPOINT, OS_URL)',
+      'Networking API endpoint, e.g. http://127.0.0.1:9696, instead of the catalog (Env: OS_ENDPOINT, OS_URL)',
     )
     .option('--os-token <token>', 'Authentication token (Env: OS_TOKEN)')
     .option(
       '--os-auth-type <auth-type>',
-      'Authentication type: none or admin_token (Env: OS_AUTH_TYPE)',
+      'Authentication type: password, token, admin_token or none (Env: OS_AUTH_TYPE)',
     )
     .option(
       '--os-project-id <project-id>',
-      'Project to act as, sent as X-Project-Id (Env: OS_PROJECT_ID)',
+      'Project to act as, sent as X-Project-Id to a noauth server (Env: OS_PROJECT_ID)',
     )
-    .option('--os-roles <roles>', 'Comma-separated roles, sent as X-Roles (Env: OS_ROLES)')
+    .option(
+      '--os-roles <roles>',
+      'Comma-separated roles, sent as X-Roles to a noauth server (Env: OS_ROLES)',
+    )
 }
 
 /** The openstack-style resource commands (network, subnet, subnet pool, port, ip availability). */

@@ -1,4 +1,4 @@
-import { loadCloud, type CloudEntry } from './clouds-yaml.ts'
+import type { CloudEntry } from './clouds-yaml.ts'
 import { UsageError } from './errors.ts'
 import { keystoneAuthenticate, pickEndpoint, type KeystoneCredentials } from './keystone-auth.ts'
 
@@ -196,7 +196,11 @@ export async function openSession(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Session> {
   const cloudName = nonEmpty(options.osCloud) ?? nonEmpty(env.OS_CLOUD)
-  const cloud = cloudName === undefined ? undefined : loadCloud(cloudName, env)
+  // NOTE: loaded on demand: the YAML parser is only needed with a cloud name.
+  const cloud =
+    cloudName === undefined
+      ? undefined
+      : (await import('./clouds-yaml.ts')).loadCloud(cloudName, env)
   const token = options.osToken ?? nonEmpty(env.OS_TOKEN)
   const settings: AuthSettings = {
     endpoint: options.osEndpoint ?? nonEmpty(env.OS_ENDPOINT) ?? nonEmpty(env.OS_URL),

@@ -1,4 +1,5 @@
 import type { Cidr } from '../../../domain/cidr.ts'
+import type { Interval } from '../../../domain/interval-set.ts'
 import type { IpAddress } from '../../../domain/ip-address.ts'
 
 /** An IPv4 network of Address Manager, as both API generations describe it. */
@@ -97,8 +98,8 @@ export interface BamApi {
     at: IpAddress | undefined,
     what: BamAssignment,
   ): Promise<BamAddress>
-  /** The lowest unassigned address of a network within [start, end] (non-reserving). */
-  firstFree(networkId: number, start: bigint, end: bigint): Promise<IpAddress | undefined>
+  /** The lowest unassigned address of a network inside the pools (non-reserving). */
+  firstFree(networkId: number, pools: readonly Interval[]): Promise<IpAddress | undefined>
   /** Every assigned address of a network, paging to the end. */
   addresses(networkId: number): AsyncGenerator<BamAddress>
   /** Assigned addresses carrying a user-defined field value, in the configuration. */

@@ -16,6 +16,7 @@ import type { Resilience } from '../external/resilience.ts'
 import type { BamAddress, BamApi, BamAssignment, HostPlace } from './bluecat-api.ts'
 import { addressName, bamMac, ourMac, tagFields, tagOf, UDF } from './bluecat-tag.ts'
 
+/** What the BlueCat mapping reads from `[bluecat]` (the credentials stay in the client). */
 export interface BluecatSettings {
   readonly username: string
   readonly configuration: string
@@ -182,7 +183,9 @@ export class BluecatBackend implements ExternalBackend {
         ...base,
         networkId: network.id,
         blockId: at.block.id,
-        gateway: spec.gateway === undefined ? '' : formatIp(spec.gateway),
+        // NOTE: the gateway BAM reports, not the one asked for (v2 ignores what it does not
+        // know): it decides whether BAM's next-available stays inside our pools.
+        gateway: network.gateway === undefined ? '' : formatIp(network.gateway),
       },
     }
   }
@@ -220,18 +223,28 @@ export class BluecatBackend implements ExternalBackend {
       udfs: tagFields(tag),
       host,
     }
-    const done = (a: BamAddress): Reservation => ({
-      ref: `addresses/${a.id}`,
-      address: a.address,
+    let assigned: BamAddress
+    if (ask.kind === 'specific')
+      assigned = await this.api.assign(configurationId, networkId, ask.address, what)
+    else if (this.serverPicksInPools(spec, subnet))
+      assigned = await this.api.assign(configurationId, networkId, undefined, what)
+    else assigned = await this.assignInPools(spec, configurationId, networkId, what)
+    if (assigned.udfs[UDF.port] !== tag.portId) {
+      // NOTE: BAM drops fields it does not know without a word (v2): an address without our tag
+      // could never be found again, so it is given back and the create fails.
+      await this.release(`addresses/${assigned.id}`).catch(() => undefined)
+      throw this.fail(
+        'protocol',
+        `address ${formatIp(assigned.address)} was created without the user-defined field ${UDF.port}: define ${Object.values(UDF).join(', ')} for IPv4 addresses`,
+      )
+    }
+    return {
+      ref: `addresses/${assigned.id}`,
+      address: assigned.address,
       tag,
       dnsName: host?.fqdn ?? '',
       macAddress: tag.macAddress,
-    })
-    if (ask.kind === 'specific')
-      return done(await this.api.assign(configurationId, networkId, ask.address, what))
-    if (this.serverPicksInPools(spec, subnet))
-      return done(await this.api.assign(configurationId, networkId, undefined, what))
-    return done(await this.assignInPools(spec, configurationId, networkId, what))
+    }
   }
 
   /**
@@ -249,7 +262,7 @@ export class BluecatBackend implements ExternalBackend {
 
   /**
    * Pools BAM does not know about (a hole, an adopted network's other gateway): probe the first
-   * unassigned address of each pool, then assign exactly it; another client taking it first
+   * unassigned address inside the pools, then assign exactly it; another client taking it first
    * sends us probing again, a bounded number of times.
    */
   private async assignInPools(
@@ -259,27 +272,24 @@ export class BluecatBackend implements ExternalBackend {
     what: BamAssignment,
   ): Promise<BamAddress> {
     const pools = IntervalSet.of(spec.pools).intervals
-    let collisions = 0
-    for (const pool of pools) {
-      for (;;) {
-        const free = await this.api.firstFree(networkId, pool.start, pool.end)
-        if (free === undefined) break
-        try {
-          return await this.api.assign(configurationId, networkId, free, what)
-        } catch (error) {
-          if (!(error instanceof ExternalIpamError) || error.kind !== 'taken') throw error
-          if (++collisions >= PROBE_ATTEMPTS)
-            throw this.fail(
-              'unavailable',
-              `${PROBE_ATTEMPTS} addresses probed free in ${formatCidr(spec.cidr)} were taken by other clients first`,
-            )
-        }
+    for (let attempt = 1; ; attempt++) {
+      const free = await this.api.firstFree(networkId, pools)
+      if (free === undefined)
+        throw this.fail(
+          'exhausted',
+          `no unassigned address in the allocation pools of ${formatCidr(spec.cidr)}`,
+        )
+      try {
+        return await this.api.assign(configurationId, networkId, free, what)
+      } catch (error) {
+        if (!(error instanceof ExternalIpamError) || error.kind !== 'taken') throw error
       }
+      if (attempt >= PROBE_ATTEMPTS)
+        throw this.fail(
+          'unavailable',
+          `${PROBE_ATTEMPTS} addresses probed free in ${formatCidr(spec.cidr)} were taken by other clients first`,
+        )
     }
-    throw this.fail(
-      'exhausted',
-      `no unassigned address in the allocation pools of ${formatCidr(spec.cidr)}`,
-    )
   }
 
   async release(ref: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { formatCidr, parseCidr, type Cidr } from '../../../domain/cidr.ts'
+import type { Interval } from '../../../domain/interval-set.ts'
 import { formatIpv4, parseIp, type IpAddress } from '../../../domain/ip-address.ts'
 import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
@@ -393,11 +394,14 @@ export class BluecatV1Client implements BamApi {
     return { id, address: at, state: 'STATIC', name: what.name, mac: what.mac, udfs: what.udfs }
   }
 
-  async firstFree(networkId: number, start: bigint, end: bigint): Promise<IpAddress | undefined> {
+  async firstFree(networkId: number, pools: readonly Interval[]): Promise<IpAddress | undefined> {
+    if (pools.length === 0) return undefined
     // NOTE: v1 has no ranged probe: the assigned addresses are read and the gap found here.
     const taken = new Set<bigint>()
     for await (const a of this.addresses(networkId)) taken.add(a.address.value)
-    for (let v = start; v <= end; v++) if (!taken.has(v)) return { version: 4, value: v }
+    for (const pool of pools)
+      for (let v = pool.start; v <= pool.end; v++)
+        if (!taken.has(v)) return { version: 4, value: v }
     return undefined
   }
 

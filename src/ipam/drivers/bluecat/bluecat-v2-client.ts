@@ -1,4 +1,5 @@
 import { formatCidr, parseCidr, type Cidr } from '../../../domain/cidr.ts'
+import type { Interval } from '../../../domain/interval-set.ts'
 import { formatIpv4, parseIp, type IpAddress } from '../../../domain/ip-address.ts'
 import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
@@ -324,10 +325,14 @@ export class BluecatV2Client implements BamApi {
     return address
   }
 
-  async firstFree(networkId: number, start: bigint, end: bigint): Promise<IpAddress | undefined> {
+  async firstFree(networkId: number, pools: readonly Interval[]): Promise<IpAddress | undefined> {
+    if (pools.length === 0) return undefined
+    const within = pools
+      .map((p) => `(address:ge('${formatIpv4(p.start)}') and address:le('${formatIpv4(p.end)}'))`)
+      .join(' or ')
     const [row] = await this.data(
       `/networks/${networkId}/addresses?${query({
-        filter: `state:eq('UNASSIGNED') and address:ge('${formatIpv4(start)}') and address:le('${formatIpv4(end)}')`,
+        filter: `state:eq('UNASSIGNED') and (${within})`,
         limit: 1,
         fields: 'address,state',
       })}`,

@@ -100,9 +100,9 @@ export class Journal {
   }
 
   /**
-   * Open intents nobody will settle: those of processes whose heartbeat stopped more than
-   * `deadAfterMs` ago (or never came), and any older than `ageMs` (a stuck call). Intents of live
-   * processes are calls still in flight and are left alone.
+   * Open intents nobody will settle: those of other processes whose heartbeat stopped more than
+   * `deadAfterMs` ago (or never came), and those of other processes older than `ageMs` (a stuck
+   * call). Intents of live processes are calls still in flight and are left alone.
    */
   async stale(
     ageMs: number,
@@ -123,12 +123,12 @@ export class Journal {
       .where('state', '=', 'open')
       .where('driver', '=', this.driver)
       .where((eb) =>
-        eb.or([
-          eb('created_at', '<=', before),
-          eb.and([
-            eb('instance_id', '!=', this.instanceId),
-            eb('instance_id', 'not in', live),
-            eb('created_at', '<=', silent),
+        // NOTE: this process's own intents are never taken: its requests settle them.
+        eb.and([
+          eb.or([eb('instance_id', 'is', null), eb('instance_id', '!=', this.instanceId)]),
+          eb.or([
+            eb('created_at', '<=', before),
+            eb.and([eb('instance_id', 'not in', live), eb('created_at', '<=', silent)]),
           ]),
         ]),
       )

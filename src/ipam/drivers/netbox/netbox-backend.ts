@@ -22,7 +22,7 @@ import {
   readReservation,
   subnetOfPrefix,
 } from './netbox-marks.ts'
-import { MAX_HOLDS, inPools, lastPoolEnd, poolGaps, valuesOf } from './pool-gaps.ts'
+import { MAX_HOLDS, inPools, isGap, lastPoolEnd, poolGaps, valuesOf } from './pool-gaps.ts'
 
 export interface NetboxSettings {
   readonly token: string
@@ -282,10 +282,10 @@ export class NetboxBackend implements ExternalBackend {
     isPool: boolean,
   ): Promise<void> {
     const cidr = formatCidr(spec.cidr)
-    const v4 = spec.cidr.version === 4
-    // NOTE: NetBox's available-ips never gives the IPv4 network address (below /31) nor the
-    // IPv6 Subnet-Router anycast one (below /127), except in a pool prefix.
-    const skipFirst = !isPool && spec.cidr.prefixLength < (v4 ? 31 : 127)
+    // NOTE: available-ips never gives the IPv4 network address (below /31, outside pool
+    // prefixes). The IPv6 Subnet-Router anycast address is held too: NetBox 3.1 hands it out,
+    // later versions do not.
+    const skipFirst = spec.cidr.version === 4 && !isPool && spec.cidr.prefixLength < 31
     const gaps = poolGaps(spec, skipFirst)
     if (gaps.size() > BigInt(MAX_HOLDS)) {
       throw this.fail(
@@ -300,38 +300,56 @@ export class NetboxBackend implements ExternalBackend {
       const ip = hostOf(o)
       return ip !== undefined && inPools(spec, ip.value)
     })
-    if (stale.length > 0)
-      await this.client.call(
-        'DELETE',
-        '/api/ipam/ip-addresses/',
-        stale.map((o) => ({ id: num(o.id) })),
-      )
+    await this.deleteRecords(stale)
     const have = new Set(held.map((o) => hostOf(o)?.value))
     let missing = valuesOf(gaps).filter((v) => !have.has(v))
-    if (missing.length === 0) return
-    const occupied = new Set<bigint>()
-    for (let i = 0; i < missing.length; i += LOOKUP_BATCH) {
-      const batch = missing
+    for (let attempt = 1; missing.length > 0; attempt++) {
+      const occupied = await this.occupied(spec, vrfId, missing)
+      missing = missing.filter((v) => !occupied.has(v))
+      if (missing.length === 0) return
+      try {
+        await this.client.call(
+          'POST',
+          '/api/ipam/ip-addresses/',
+          missing.map((value) => ({
+            address: `${formatIp({ version: spec.cidr.version, value })}/${spec.cidr.prefixLength}`,
+            vrf: vrfId,
+            ...this.holdBody(),
+          })),
+        )
+        return
+      } catch (error) {
+        // NOTE: where NetBox enforces uniqueness, an address created meanwhile refuses the
+        // whole list: look again once.
+        if (!(error instanceof ExternalIpamError) || error.kind !== 'taken') throw error
+        if (attempt > 1)
+          throw this.fail(
+            'unavailable',
+            `holds in ${cidr} raced with other creates: ${error.reason}`,
+          )
+      }
+    }
+  }
+
+  /** Which of these addresses NetBox already has in the VRF (any record, any mask). */
+  private async occupied(
+    spec: ExternalSubnetSpec,
+    vrfId: number | null,
+    values: readonly bigint[],
+  ): Promise<Set<bigint>> {
+    const found = new Set<bigint>()
+    for (let i = 0; i < values.length; i += LOOKUP_BATCH) {
+      const batch = values
         .slice(i, i + LOOKUP_BATCH)
         .map((v) => formatIp({ version: spec.cidr.version, value: v }))
       for await (const o of this.client.list(
         `/api/ipam/ip-addresses/?${query({ address: batch, vrf_id: vrfId, limit: this.settings.pageSize })}`,
       )) {
         const ip = hostOf(o)
-        if (ip !== undefined) occupied.add(ip.value)
+        if (ip !== undefined) found.add(ip.value)
       }
     }
-    missing = missing.filter((v) => !occupied.has(v))
-    if (missing.length === 0) return
-    await this.client.call(
-      'POST',
-      '/api/ipam/ip-addresses/',
-      missing.map((value) => ({
-        address: `${formatIp({ version: spec.cidr.version, value })}/${spec.cidr.prefixLength}`,
-        vrf: vrfId,
-        ...this.holdBody(),
-      })),
-    )
+    return found
   }
 
   private holdBody(): Record<string, unknown> {
@@ -364,12 +382,7 @@ export class NetboxBackend implements ExternalBackend {
       const holds = await this.client.all(
         `/api/ipam/ip-addresses/?${query({ parent: formatCidr(prefix.cidr), vrf_id: vrfId, description__isw: HOLD_PREFIX, limit: this.settings.pageSize })}`,
       )
-      if (holds.length > 0)
-        await this.client.call(
-          'DELETE',
-          '/api/ipam/ip-addresses/',
-          holds.map((o) => ({ id: num(o.id) })),
-        )
+      await this.deleteRecords(holds)
     }
     await this.deletePath(`/api/ipam/prefixes/${id}/`)
   }
@@ -406,7 +419,7 @@ export class NetboxBackend implements ExternalBackend {
       throw this.fail('exhausted', `${formatCidr(spec.cidr)} has no allocation pool`)
     // NOTE: one call, under NetBox's global `available-ips` lock (never "list free, then
     // create": a plain create does not stop a duplicate).
-    for (let conversions = 0; conversions <= MAX_CONVERSIONS; conversions++) {
+    for (let conversions = 0; conversions < MAX_CONVERSIONS; conversions++) {
       const created = (await this.client.call(
         'POST',
         `/api/ipam/prefixes/${where.prefixId}/available-ips/`,
@@ -445,8 +458,9 @@ export class NetboxBackend implements ExternalBackend {
   /**
    * A specific address: a plain create, then a look at the address. NetBox only refuses a
    * duplicate where uniqueness is enforced, and even then not one created concurrently, so a
-   * record that appeared beside ours means ours is backed out ('taken') — unless the other is
-   * a port's of ours created after it (that one backs out), or our hold (taken over instead).
+   * record that appeared beside ours means ours is backed out ('taken'), unless every other is
+   * a port's of ours created after ours (those back out). Our hold on the address (the gateway,
+   * for a router interface) gives way: it is deleted, and ours becomes a hold again on release.
    */
   private async createSpecific(
     spec: ExternalSubnetSpec,
@@ -455,60 +469,60 @@ export class NetboxBackend implements ExternalBackend {
     tag: ReservationTag,
   ): Promise<Reservation> {
     const text = formatIp(address)
-    let created: NetboxObject
-    try {
-      created = (await this.client.call('POST', '/api/ipam/ip-addresses/', {
-        address: `${text}/${spec.cidr.prefixLength}`,
-        vrf: where.vrfId,
-        ...this.addressBody(tag, false),
-      })) as NetboxObject
-    } catch (error) {
-      if (!(error instanceof ExternalIpamError) || error.kind !== 'taken') throw error
-      const others = await this.atAddress(where.vrfId, address)
-      const hold = others.find((o) => isHold(str(o.description)))
-      if (hold !== undefined) return this.takeHold(hold, tag)
-      throw this.fail(
-        'taken',
-        `${text} is already allocated in NetBox (${describeRecords(others)})`,
-      )
+    const held = isGap(spec, address.value)
+    let created: NetboxObject | undefined
+    for (let attempt = 1; created === undefined; attempt++) {
+      try {
+        created = (await this.client.call('POST', '/api/ipam/ip-addresses/', {
+          address: `${text}/${spec.cidr.prefixLength}`,
+          vrf: where.vrfId,
+          ...this.addressBody(tag, held),
+        })) as NetboxObject
+      } catch (error) {
+        if (!(error instanceof ExternalIpamError) || error.kind !== 'taken') throw error
+        // NOTE: uniqueness is enforced here: when our hold is what refused it, it goes.
+        const others = await this.atAddress(where.vrfId, address)
+        const holds = others.filter((o) => isHold(str(o.description)))
+        if (holds.length === 0 || holds.length < others.length || attempt > 1)
+          throw this.fail(
+            'taken',
+            `${text} is already allocated in NetBox (${describeRecords(others)})`,
+          )
+        await this.deleteRecords(holds)
+      }
     }
     const mine = num(created.id)
     const reservation = this.toReservation(created)
     if (mine === undefined || reservation === undefined)
       throw this.fail('protocol', 'ip-address created without an id')
     const others = (await this.atAddress(where.vrfId, address)).filter((o) => num(o.id) !== mine)
-    if (others.length === 0) return reservation
-    const hold = others.find((o) => isHold(str(o.description)))
-    const rivals = others.filter((o) => o !== hold)
-    const first =
-      rivals.length > 0 &&
-      rivals.every(
-        (o) => readReservation(str(o.description)) !== undefined && (num(o.id) ?? 0) > mine,
-      )
-    if (first && hold === undefined) return reservation
-    await this.deletePath(`/api/ipam/ip-addresses/${mine}/`)
-    if (hold !== undefined && rivals.length === 0) return this.takeHold(hold, tag)
-    throw this.fail(
-      'taken',
-      `${text} is already allocated in NetBox (${describeRecords(rivals.length > 0 ? rivals : others)}); our duplicate was backed out`,
+    const holds = others.filter((o) => isHold(str(o.description)))
+    const rivals = others.filter((o) => !isHold(str(o.description)))
+    const first = rivals.every(
+      (o) => readReservation(str(o.description)) !== undefined && (num(o.id) ?? 0) > mine,
     )
-  }
-
-  /** A port takes over a hold (the gateway for a router interface): released back into a hold. */
-  private async takeHold(hold: NetboxObject, tag: ReservationTag): Promise<Reservation> {
-    const id = num(hold.id)
-    if (id === undefined) throw this.fail('protocol', 'hold without an id')
-    const updated = (await this.client.call(
-      'PATCH',
-      `/api/ipam/ip-addresses/${id}/`,
-      this.addressBody(tag, true),
-    )) as NetboxObject
-    const reservation = this.toReservation(updated)
-    if (reservation === undefined) throw this.fail('protocol', 'hold updated without an address')
+    if (!first) {
+      await this.deletePath(`/api/ipam/ip-addresses/${mine}/`)
+      throw this.fail(
+        'taken',
+        `${text} is already allocated in NetBox (${describeRecords(rivals)}); our duplicate was backed out`,
+      )
+    }
+    await this.deleteRecords(holds)
     return reservation
   }
 
-  async release(ref: string): Promise<void> {
+  /** Bulk delete of records by id (those already gone are skipped by NetBox). */
+  private async deleteRecords(records: readonly NetboxObject[]): Promise<void> {
+    if (records.length === 0) return
+    await this.client.call(
+      'DELETE',
+      '/api/ipam/ip-addresses/',
+      records.map((o) => ({ id: num(o.id) })),
+    )
+  }
+
+  async release(ref: string, _address: IpAddress): Promise<void> {
     const parsed = parseRef(ref)
     if (parsed === undefined) throw this.fail('protocol', `not an ip-address reference: ${ref}`)
     if (!parsed.held) {

@@ -1,5 +1,5 @@
 import { firstAddress } from '../../../domain/cidr.ts'
-import { IntervalSet, type Interval } from '../../../domain/interval-set.ts'
+import { IntervalSet } from '../../../domain/interval-set.ts'
 import type { ExternalSubnetSpec } from '../external/external-backend.ts'
 
 /** At most this many holds are placed for one subnet (more: the subnet is refused). */
@@ -35,4 +35,13 @@ export function lastPoolEnd(spec: ExternalSubnetSpec): bigint | undefined {
 /** Whether an address value lies in one of the allocation pools. */
 export function inPools(spec: ExternalSubnetSpec, value: bigint): boolean {
   return spec.pools.some((p) => value >= p.start && value <= p.end)
+}
+
+/**
+ * Whether an address lies in the gaps between (or before) the pools: such an address is held
+ * while free, so a port that had it gives it back as a hold.
+ */
+export function isGap(spec: ExternalSubnetSpec, value: bigint): boolean {
+  const end = lastPoolEnd(spec)
+  return end !== undefined && value <= end && !inPools(spec, value)
 }

@@ -22,7 +22,7 @@ import {
   readReservation,
   subnetOfDescription,
 } from './phpipam-marks.ts'
-import { MAX_HOLDS, inPools, lastPoolEnd, poolGaps, valuesOf } from './pool-gaps.ts'
+import { MAX_HOLDS, inPools, isGap, lastPoolEnd, poolGaps, valuesOf } from './pool-gaps.ts'
 
 export interface PhpipamSettings extends PhpipamClientOptions {
   /** Section (name) holding the pre-defined master subnets. */
@@ -357,7 +357,7 @@ export class PhpipamBackend implements ExternalBackend {
     tag: ReservationTag,
   ): Promise<Reservation> {
     const subnetId = this.subnetIdOf(subnet)
-    if (ask.kind === 'specific') return this.createSpecific(subnetId, ask.address, tag)
+    if (ask.kind === 'specific') return this.createSpecific(spec, subnetId, ask.address, tag)
     const end = lastPoolEnd(spec)
     if (end === undefined)
       throw this.fail('exhausted', `${formatCidr(spec.cidr)} has no allocation pool`)
@@ -386,7 +386,8 @@ export class PhpipamBackend implements ExternalBackend {
         }
         // NOTE: an address outside the pools (they changed since the subnet was created): it
         // becomes a hold, and the next call gets the next free address.
-        await this.client.call('PATCH', `addresses/${id}/`, this.holdBody())
+        const held = await this.client.call('PATCH', `addresses/${id}/`, this.holdBody())
+        if (held.status !== 200) throw this.unexpected(`hold of ${formatIp(address)}`, held)
         if (++conversions >= MAX_CONVERSIONS) {
           throw this.fail(
             'exhausted',
@@ -424,40 +425,45 @@ export class PhpipamBackend implements ExternalBackend {
     }
   }
 
-  /** A specific address: one create; refused as a duplicate, it is taken (or our hold). */
+  /**
+   * A specific address: one create; refused as a duplicate, it is taken, unless our hold is
+   * what refused it (the gateway, for a router interface): the hold goes and the create is
+   * tried once more (phpIPAM's unique key decides between concurrent takers). An address in
+   * the gaps of the pools becomes a hold again on release.
+   */
   private async createSpecific(
+    spec: ExternalSubnetSpec,
     subnetId: number,
     address: IpAddress,
     tag: ReservationTag,
   ): Promise<Reservation> {
     const text = formatIp(address)
-    const answer = await this.client.call('POST', 'addresses/', {
-      ip: text,
-      subnetId,
-      ...this.addressBody(tag, false),
-    })
-    const id = num(answer.id)
-    if (answer.status === 201 && id !== undefined) return this.reservation(id, address, tag, false)
-    if (!isDuplicate(answer)) throw this.unexpected(`create of ${text}`, answer)
-    // NOTE: the search call, not `addresses/<ip>/<subnet>/` (which only finds the subnet's
-    // lowest-id address on phpIPAM 1.8.2).
-    const found = await this.client.call('GET', `addresses/search/${encodeURIComponent(text)}/`)
-    const there = rowsOf(found, readAddress).filter((r) => r.subnetId === subnetId)
-    const hold = there.find((r) => isHold(r.description))
-    if (hold === undefined) {
-      const owner = there.map((r) => readReservation(r.description, r.note)?.tag.portId)[0]
-      throw this.fail(
-        'taken',
-        `${text} is already allocated in phpIPAM${owner === undefined ? '' : ` (port ${owner})`}`,
-      )
+    const held = isGap(spec, address.value)
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.client.call('POST', 'addresses/', {
+        ip: text,
+        subnetId,
+        // NOTE: the gateway address is flagged as such (kept when it turns back into a hold).
+        is_gateway: spec.gateway?.value === address.value ? 1 : 0,
+        ...this.addressBody(tag, held),
+      })
+      const id = num(answer.id)
+      if (answer.status === 201 && id !== undefined) return this.reservation(id, address, tag, held)
+      if (!isDuplicate(answer)) throw this.unexpected(`create of ${text}`, answer)
+      // NOTE: the search call, not `addresses/<ip>/<subnet>/` (which only finds the subnet's
+      // lowest-id address on phpIPAM 1.8.2).
+      const found = await this.client.call('GET', `addresses/search/${encodeURIComponent(text)}/`)
+      const there = rowsOf(found, readAddress).filter((r) => r.subnetId === subnetId)
+      const hold = there.find((r) => isHold(r.description))
+      if (hold === undefined || attempt > 1) {
+        const owner = there.map((r) => readReservation(r.description, r.note)?.tag.portId)[0]
+        throw this.fail(
+          'taken',
+          `${text} is already allocated in phpIPAM${owner === undefined ? '' : ` (port ${owner})`}`,
+        )
+      }
+      await this.deleteAddress(hold.id)
     }
-    const taken = await this.client.call(
-      'PATCH',
-      `addresses/${hold.id}/`,
-      this.addressBody(tag, true),
-    )
-    if (taken.status !== 200) throw this.unexpected(`take-over of the hold on ${text}`, taken)
-    return this.reservation(hold.id, address, tag, true)
   }
 
   /** DELETE by id; "already gone" (404 "Address does not exist") is success. */
@@ -467,7 +473,7 @@ export class PhpipamBackend implements ExternalBackend {
     throw this.unexpected(`delete of address ${id}`, answer)
   }
 
-  async release(ref: string): Promise<void> {
+  async release(ref: string, _address: IpAddress): Promise<void> {
     const parsed = parseRef(ref)
     if (parsed === undefined) throw this.fail('protocol', `not an address reference: ${ref}`)
     if (!parsed.held) {

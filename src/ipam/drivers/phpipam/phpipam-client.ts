@@ -30,7 +30,8 @@ interface Envelope {
 
 function envelopeOf(res: HttpResponse): Envelope {
   const body = res.json()
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Envelope) : {}
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {}
+  return body
 }
 
 function messageOf(res: HttpResponse): string {

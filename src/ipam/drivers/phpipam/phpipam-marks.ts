@@ -56,7 +56,7 @@ export function readReservation(
     const value = pairs.get(name)
     if (value !== undefined) tag[key] = value
   }
-  return { tag: tag as Partial<ReservationTag>, held: m[2] !== undefined }
+  return { tag, held: m[2] !== undefined }
 }
 
 /** Whether a description is one of our holds. */

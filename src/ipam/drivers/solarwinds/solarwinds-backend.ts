@@ -23,6 +23,7 @@ import {
 import { portPattern, tagComment, tagOfComment } from './solarwinds-tag.ts'
 import { SWIS_PATH, type SwisClient, type SwisRow, type SwisValue } from './swis-client.ts'
 
+/** What the SolarWinds mapping reads from `[solarwinds]` (the credentials stay in the client). */
 export interface SolarwindsSettings {
   readonly username: string
   /** Hierarchy group of the subnets ('' none: the `*ForGroup` verbs are not used). */
@@ -109,17 +110,23 @@ export class SolarwindsBackend implements ExternalBackend {
       this.group !== '' || exact.length === 0 ? await IpamHierarchy.load(this.swis) : undefined
     if (hierarchy !== undefined && this.group !== '' && !hierarchy.hasGroup(this.group))
       throw this.fail('range-not-defined', `hierarchy group ${this.group} does not exist`)
+    // With a group, one subnet placed twice inside it is still one subnet for the *ForGroup verbs.
     const mine =
       hierarchy === undefined || this.group === ''
         ? exact
-        : exact.filter((p) => hierarchy.inGroup(p, this.group))
+        : exact
+            .filter((p) => hierarchy.inGroup(p, this.group))
+            .filter((p, i, all) => all.findIndex((q) => q.subnetId === p.subnetId) === i)
     if (mine.length > 1) {
       // NOTE: the plain verbs (StartIpReservation, ChangeIpStatus, …) name a subnet by address
       // alone: with two copies they may act on the other one. A hierarchy group disambiguates.
-      const where = mine.map((p) => `SubnetId ${p.subnetId} under ${p.parentId}`).join(', ')
+      const tree = hierarchy ?? (await IpamHierarchy.load(this.swis))
+      const where = mine
+        .map((p) => `SubnetId ${p.subnetId} in "${[...tree.topsOf(p)].join('", "')}"`)
+        .join(', ')
       throw this.fail(
         'range-overlap',
-        `itself: it exists ${mine.length} times in the IPAM hierarchy (${where}); set [solarwinds] group to the hierarchy group whose subnet to use`,
+        `its own copies: it exists ${mine.length} times in the IPAM hierarchy (${where}); set [solarwinds] group to the hierarchy group whose copy to use`,
       )
     }
     const found = mine[0]
@@ -364,7 +371,9 @@ export class SolarwindsBackend implements ExternalBackend {
   async release(ref: string): Promise<void> {
     try {
       // NOTE: one update sets the node Available and clears what we wrote (ChangeIpStatus and a
-      // node update would be two calls); a node set Available by hand is simply set again.
+      // node update would be two calls); a node set Available by hand is simply set again. SWIS
+      // has no conditional update: checking first that the node still carries our tag would
+      // double the calls of every delete.
       await this.swis.update(ref, { Status: AVAILABLE, MAC: '', Comments: '' }, true)
     } catch (error) {
       if (error instanceof ExternalIpamError && error.kind === 'not-found') return

@@ -66,7 +66,7 @@ export class IpamHierarchy {
       if (seen.has(id)) return
       seen.add(id)
       for (const p of this.containers.get(id) ?? []) {
-        if (p.parentId < 0 || !this.containers.has(p.parentId)) tops.add(p.name.toLowerCase())
+        if (p.parentId < 0 || !this.containers.has(p.parentId)) tops.add(p.name)
         else walk(p.parentId, seen)
       }
     }
@@ -76,7 +76,7 @@ export class IpamHierarchy {
 
   /** Whether a placement sits in the named hierarchy group. */
   inGroup(placement: SubnetPlacement, group: string): boolean {
-    return this.topsOf(placement).has(group.toLowerCase())
+    return [...this.topsOf(placement)].some((t) => t.toLowerCase() === group.toLowerCase())
   }
 
   /** Whether a hierarchy group of that name exists. */
