@@ -15,6 +15,7 @@ import { recordAudit } from '../ipam/audit.ts'
 import type { AllocationOwner, IpamDriver } from '../ipam/driver.ts'
 import type { ExternalIpam, Reserved } from '../ipam/drivers/external/external-ipam.ts'
 import { failpoint } from '../ipam/drivers/external/failpoints.ts'
+import { isPrimaryAddress } from '../ipam/drivers/external/primary-address.ts'
 import { planFixedIps, type FixedIpInput, type PlannedAddress } from './fixed-ip-plan.ts'
 import { ipamSpec, isAutoAddress } from './ipam-spec.ts'
 import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
@@ -441,7 +442,7 @@ export class PortService {
         deviceOwner: next.device_owner,
         macAddress: next.mac_address,
         dnsName: next.dns_name,
-        primary: a.external_ref.startsWith('record:host'),
+        primary: await isPrimaryAddress(this.db.kysely, row.id, a.ip_address),
       })
     }
   }

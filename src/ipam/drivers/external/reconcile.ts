@@ -4,6 +4,7 @@ import { recordAudit } from '../../audit.ts'
 import type { ReservationTag } from './external-backend.ts'
 import { ExternalIpamError } from './external-errors.ts'
 import { specOfRow, type ExternalIpam } from './external-ipam.ts'
+import { isPrimaryAddress } from './primary-address.ts'
 
 export interface OrphanEntry {
   ip_address: string
@@ -171,7 +172,11 @@ export async function reconcile(
             repaired: false,
           }
           if (repair) {
-            await backend.update(r.ref, r.address, tagOf(mine, row.id))
+            await backend.update(
+              r.ref,
+              r.address,
+              tagOf(mine, row.id, await isPrimaryAddress(db, mine.port_id, mine.ip_address)),
+            )
             entry.repaired = true
             await recordAudit(db, [
               {
@@ -202,7 +207,7 @@ export async function reconcile(
             spec,
             ext,
             { kind: 'specific', address },
-            tagOf(mine, row.id),
+            tagOf(mine, row.id, await isPrimaryAddress(db, mine.port_id, mine.ip_address)),
           )
           await db
             .updateTable('ip_allocations')
@@ -245,7 +250,7 @@ export async function reconcile(
   return report
 }
 
-function tagOf(a: OurAllocation, subnetId: string): ReservationTag {
+function tagOf(a: OurAllocation, subnetId: string, primary: boolean): ReservationTag {
   return {
     portId: a.port_id,
     projectId: a.project_id,
@@ -255,6 +260,6 @@ function tagOf(a: OurAllocation, subnetId: string): ReservationTag {
     deviceOwner: a.device_owner,
     macAddress: a.mac_address,
     dnsName: a.dns_name,
-    primary: a.external_ref?.startsWith('record:host') ?? false,
+    primary,
   }
 }
