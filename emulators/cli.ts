@@ -8,5 +8,7 @@ if (vendor === undefined || !known.includes(vendor)) {
   process.stderr.write(`usage: npm run emulator -- <${known.join('|')}> --port N [options]\n`)
   process.exit(2)
 }
-const module = (await import(`./${vendor}/cli.ts`)) as { runFromCli: (args: string[]) => Promise<void> }
+const module = (await import(`./${vendor}/cli.ts`)) as {
+  runFromCli: (args: string[]) => Promise<void>
+}
 await module.runFromCli(args)

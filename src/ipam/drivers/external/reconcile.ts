@@ -155,12 +155,15 @@ export async function reconcile(
           continue
         }
         const expectedName = mine.dns_name
+        // NOTE: DNS names compare without case (NetBox, for one, stores them in lower case).
+        const theirs = r.dnsName.toLowerCase()
+        const wanted = expectedName.toLowerCase()
         if (
           backend.capabilities.dns &&
-          r.dnsName !== '' &&
-          expectedName !== '' &&
-          !r.dnsName.startsWith(`${expectedName}.`) &&
-          r.dnsName !== expectedName
+          theirs !== '' &&
+          wanted !== '' &&
+          !theirs.startsWith(`${wanted}.`) &&
+          theirs !== wanted
         ) {
           const entry: StaleEntry = {
             ip_address: address,
