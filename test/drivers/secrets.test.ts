@@ -53,7 +53,7 @@ test('the Infoblox password appears in no log line, error or answer', async () =
         outputs.push((await api.post('/v2.0/ipam/check', {})).text)
         const cli = await run(process.execPath, [XLOUD, 'ipam', 'check'], {
           env: { ...process.env, OS_ENDPOINT: server.url, OS_AUTH_TYPE: 'none' },
-        }).catch((e: { stdout: string; stderr: string }) => e)
+        }).catch((e: unknown) => e as { stdout: string; stderr: string })
         outputs.push(cli.stdout, cli.stderr)
         await new Promise((r) => setTimeout(r, 500))
       } finally {
