@@ -10,6 +10,7 @@ import type {
   Reservation,
   ReservationTag,
 } from '../external/external-backend.ts'
+import { runCheck } from '../external/check-runner.ts'
 import { ExternalIpamError } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
@@ -358,86 +359,47 @@ export class BluecatBackend implements ExternalBackend {
   // ---------------------------------------------------------------- check
 
   async check(): Promise<CheckStep[]> {
-    const steps: CheckStep[] = []
-    const names = [
-      'reach endpoint',
-      'TLS',
-      'authenticate',
-      'configuration',
-      'DNS view and zone',
-      'pre-defined blocks',
-    ]
-    const skipRest = (): CheckStep[] =>
-      names.slice(steps.length).map((name) => ({ name, status: 'skipped' as const, detail: '' }))
-    const t0 = performance.now()
-    try {
-      // Any answer (401 without credentials) proves the endpoint is there.
-      await this.http.request({ method: 'GET', path: this.api.probePath })
-      steps.push({
-        name: 'reach endpoint',
-        status: 'pass',
-        detail: `${this.endpoint} answered in ${Math.round(performance.now() - t0)} ms`,
-      })
-      steps.push({
-        name: 'TLS',
-        status: 'pass',
-        detail: this.http.endpoint.startsWith('https:')
-          ? 'certificate accepted'
-          : 'plain HTTP (no TLS configured)',
-      })
-    } catch (error) {
-      const e = error as ExternalIpamError
-      if (e.kind === 'tls') {
-        steps.push({
-          name: 'reach endpoint',
-          status: 'pass',
-          detail: `${this.http.endpoint} accepted a connection`,
-        })
-        steps.push({ name: 'TLS', status: 'fail', detail: e.reason })
-      } else {
-        steps.push({ name: 'reach endpoint', status: 'fail', detail: e.reason ?? String(error) })
-      }
-      return [...steps, ...skipRest()]
-    }
-    const step = async (name: string, run: () => Promise<string>): Promise<boolean> => {
-      try {
-        steps.push({ name, status: 'pass', detail: await run() })
-        return true
-      } catch (error) {
-        steps.push({
-          name,
-          status: 'fail',
-          detail: error instanceof ExternalIpamError ? error.reason : (error as Error).message,
-        })
-        return false
-      }
-    }
     let found: number | undefined
-    const ok =
-      (await step('authenticate', async () => {
-        found = await this.api.configuration(this.settings.configuration)
-        return `user ${this.settings.username} accepted (API ${this.api.generation})`
-      })) &&
-      (await step('configuration', async () => {
-        if (found === undefined)
-          throw new Error(`configuration ${this.settings.configuration} does not exist`)
-        return `configuration ${this.settings.configuration} found (id ${found})`
-      })) &&
-      (await step('DNS view and zone', async () => {
-        if (!this.dns)
-          return 'DNS not configured (dns_view or dns_zone empty): addresses without host records'
-        const place = await this.hostPlace()
-        return `DNS view ${this.settings.dnsView} (id ${place.viewId}), zone ${this.settings.dnsZone} (id ${place.zoneId}) found`
-      }))
-    if (!ok) return [...steps, ...skipRest()]
-    await step('pre-defined blocks', async () => {
-      const blocks = await this.api.blocks(found ?? 0, 11)
-      if (blocks.length === 0)
-        return `none in configuration ${this.settings.configuration}: subnet creates will be refused until one is defined`
-      const shown = blocks.slice(0, 10).map((b) => formatCidr(b.cidr))
-      return `${blocks.length > 10 ? 'more than 10' : blocks.length} in configuration ${this.settings.configuration}: ${shown.join(', ')}${blocks.length > 10 ? ', …' : ''}; our addresses carry the user-defined fields ${Object.values(UDF).join(', ')}`
-    })
-    return steps
+    return runCheck(
+      this.endpoint,
+      () => this.http.request({ method: 'GET', path: this.api.probePath }),
+      [
+        {
+          name: 'authenticate',
+          run: async () => {
+            found = await this.api.configuration(this.settings.configuration)
+            return `user ${this.settings.username} accepted (API ${this.api.generation})`
+          },
+        },
+        {
+          name: 'configuration',
+          run: async () => {
+            if (found === undefined)
+              throw new Error(`configuration ${this.settings.configuration} does not exist`)
+            return `configuration ${this.settings.configuration} found (id ${found})`
+          },
+        },
+        {
+          name: 'DNS view and zone',
+          run: async () => {
+            if (!this.dns)
+              return 'DNS not configured (dns_view or dns_zone empty): addresses without host records'
+            const place = await this.hostPlace()
+            return `DNS view ${this.settings.dnsView} (id ${place.viewId}), zone ${this.settings.dnsZone} (id ${place.zoneId}) found`
+          },
+        },
+        {
+          name: 'pre-defined blocks',
+          run: async () => {
+            const blocks = await this.api.blocks(found ?? 0, 11)
+            if (blocks.length === 0)
+              return `none in configuration ${this.settings.configuration}: subnet creates will be refused until one is defined`
+            const shown = blocks.slice(0, 10).map((b) => formatCidr(b.cidr))
+            return `${blocks.length > 10 ? 'more than 10' : blocks.length} in configuration ${this.settings.configuration}: ${shown.join(', ')}${blocks.length > 10 ? ', …' : ''}; our addresses carry the user-defined fields ${Object.values(UDF).join(', ')}`
+          },
+        },
+      ],
+    )
   }
 
   async close(): Promise<void> {

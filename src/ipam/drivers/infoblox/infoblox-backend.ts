@@ -9,6 +9,7 @@ import type {
   Reservation,
   ReservationTag,
 } from '../external/external-backend.ts'
+import { runCheck } from '../external/check-runner.ts'
 import { ExternalIpamError } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
@@ -417,123 +418,78 @@ export class InfobloxBackend implements ExternalBackend {
   // ---------------------------------------------------------------- check
 
   async check(): Promise<CheckStep[]> {
-    const steps: CheckStep[] = []
-    const names = [
-      'reach endpoint',
-      'TLS',
-      'authenticate',
-      'network view',
-      'DNS view',
-      'extensible attributes',
-      'pre-defined containers',
-    ]
-    const skipRest = (): CheckStep[] =>
-      names.slice(steps.length).map((name) => ({ name, status: 'skipped' as const, detail: '' }))
-    const t0 = performance.now()
-    try {
-      await this.http.request({ method: 'GET', path: `/wapi/v${this.settings.version}/?_schema` })
-      steps.push({
-        name: 'reach endpoint',
-        status: 'pass',
-        detail: `${this.http.endpoint} answered in ${Math.round(performance.now() - t0)} ms`,
-      })
-      steps.push({
-        name: 'TLS',
-        status: 'pass',
-        detail: this.http.endpoint.startsWith('https:')
-          ? 'certificate accepted'
-          : 'plain HTTP (no TLS configured)',
-      })
-    } catch (error) {
-      const e = error as ExternalIpamError
-      if (e.kind === 'tls') {
-        steps.push({
-          name: 'reach endpoint',
-          status: 'pass',
-          detail: `${this.http.endpoint} accepted a connection`,
-        })
-        steps.push({ name: 'TLS', status: 'fail', detail: e.reason })
-      } else {
-        steps.push({ name: 'reach endpoint', status: 'fail', detail: e.reason ?? String(error) })
-      }
-      return [...steps, ...skipRest()]
-    }
-    const step = async (name: string, run: () => Promise<string>): Promise<boolean> => {
-      try {
-        steps.push({ name, status: 'pass', detail: await run() })
-        return true
-      } catch (error) {
-        steps.push({
-          name,
-          status: 'fail',
-          detail: error instanceof ExternalIpamError ? error.reason : (error as Error).message,
-        })
-        return false
-      }
-    }
-    if (
-      !(await step('authenticate', async () => {
-        await this.wapi.call(
-          'GET',
-          `networkview?name=${encodeURIComponent(this.settings.networkView)}&_return_fields=name`,
-        )
-        return `user ${this.settings.username} accepted`
-      }))
+    return runCheck(
+      this.http.endpoint,
+      () => this.http.request({ method: 'GET', path: `/wapi/v${this.settings.version}/?_schema` }),
+      [
+        {
+          name: 'authenticate',
+          run: async () => {
+            await this.wapi.call(
+              'GET',
+              `networkview?name=${encodeURIComponent(this.settings.networkView)}&_return_fields=name`,
+            )
+            return `user ${this.settings.username} accepted`
+          },
+        },
+        {
+          name: 'network view',
+          run: async () => {
+            const found = await this.wapi.find('networkview', { name: this.settings.networkView })
+            if (found.length === 0)
+              throw new Error(`network view ${this.settings.networkView} does not exist`)
+            return `network view ${this.settings.networkView} found`
+          },
+        },
+        {
+          name: 'DNS view',
+          run: async () => {
+            if (this.settings.dnsZone === '')
+              return 'DNS not configured (dns_zone empty): fixed addresses without host records'
+            const views = await this.wapi.find('view', { name: this.settings.dnsView })
+            if (views.length === 0)
+              throw new Error(`DNS view ${this.settings.dnsView} does not exist`)
+            const zones = await this.wapi.find('zone_auth', {
+              fqdn: this.settings.dnsZone,
+              view: this.settings.dnsView,
+            })
+            if (zones.length === 0)
+              throw new Error(
+                `zone ${this.settings.dnsZone} does not exist in DNS view ${this.settings.dnsView}`,
+              )
+            return `DNS view ${this.settings.dnsView}, zone ${this.settings.dnsZone} found`
+          },
+        },
+        {
+          name: 'extensible attributes',
+          run: async () => {
+            const defined = new Set(
+              (await this.wapi.find('extensibleattributedef', { _return_fields: 'name' })).map(
+                (d) => String(d.name),
+              ),
+            )
+            const missing = Object.values(EA).filter((n) => !defined.has(n))
+            if (missing.length > 0)
+              throw new Error(`missing extensible attribute definitions: ${missing.join(', ')}`)
+            return `all ${Object.values(EA).length} definitions present`
+          },
+        },
+        {
+          name: 'pre-defined containers',
+          run: async () => {
+            const found: string[] = []
+            for await (const c of this.wapi.search('networkcontainer', {
+              network_view: this.settings.networkView,
+              _return_fields: 'network',
+            }))
+              found.push(String(c.network))
+            if (found.length === 0)
+              return `none in network view ${this.settings.networkView}: subnet creates will be refused until one is defined`
+            return `${found.length} in network view ${this.settings.networkView}: ${found.slice(0, 10).join(', ')}${found.length > 10 ? ', …' : ''}`
+          },
+        },
+      ],
     )
-      return [...steps, ...skipRest()]
-    if (
-      !(await step('network view', async () => {
-        const found = await this.wapi.find('networkview', { name: this.settings.networkView })
-        if (found.length === 0)
-          throw new Error(`network view ${this.settings.networkView} does not exist`)
-        return `network view ${this.settings.networkView} found`
-      }))
-    )
-      return [...steps, ...skipRest()]
-    if (
-      !(await step('DNS view', async () => {
-        if (this.settings.dnsZone === '')
-          return 'DNS not configured (dns_zone empty): fixed addresses without host records'
-        const views = await this.wapi.find('view', { name: this.settings.dnsView })
-        if (views.length === 0) throw new Error(`DNS view ${this.settings.dnsView} does not exist`)
-        const zones = await this.wapi.find('zone_auth', {
-          fqdn: this.settings.dnsZone,
-          view: this.settings.dnsView,
-        })
-        if (zones.length === 0)
-          throw new Error(
-            `zone ${this.settings.dnsZone} does not exist in DNS view ${this.settings.dnsView}`,
-          )
-        return `DNS view ${this.settings.dnsView}, zone ${this.settings.dnsZone} found`
-      }))
-    )
-      return [...steps, ...skipRest()]
-    if (
-      !(await step('extensible attributes', async () => {
-        const defined = new Set(
-          (await this.wapi.find('extensibleattributedef', { _return_fields: 'name' })).map((d) =>
-            String(d.name),
-          ),
-        )
-        const missing = Object.values(EA).filter((n) => !defined.has(n))
-        if (missing.length > 0)
-          throw new Error(`missing extensible attribute definitions: ${missing.join(', ')}`)
-        return `all ${Object.values(EA).length} definitions present`
-      }))
-    )
-      return [...steps, ...skipRest()]
-    await step('pre-defined containers', async () => {
-      const found: string[] = []
-      for await (const c of this.wapi.search('networkcontainer', {
-        network_view: this.settings.networkView,
-        _return_fields: 'network',
-      }))
-        found.push(String(c.network))
-      if (found.length === 0)
-        return `none in network view ${this.settings.networkView}: subnet creates will be refused until one is defined`
-      return `${found.length} in network view ${this.settings.networkView}: ${found.slice(0, 10).join(', ')}${found.length > 10 ? ', …' : ''}`
-    })
-    return steps
   }
 
   async close(): Promise<void> {

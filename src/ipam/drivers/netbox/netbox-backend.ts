@@ -9,6 +9,7 @@ import type {
   Reservation,
   ReservationTag,
 } from '../external/external-backend.ts'
+import { runCheck } from '../external/check-runner.ts'
 import { ExternalIpamError } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
@@ -22,7 +23,14 @@ import {
   readReservation,
   subnetOfPrefix,
 } from './netbox-marks.ts'
-import { MAX_HOLDS, inPools, isGap, lastPoolEnd, poolGaps, valuesOf } from './pool-gaps.ts'
+import {
+  MAX_HOLDS,
+  inPools,
+  isGap,
+  lastPoolEnd,
+  poolGaps,
+  valuesOf,
+} from '../external/pool-gaps.ts'
 
 export interface NetboxSettings {
   readonly token: string
@@ -604,84 +612,49 @@ export class NetboxBackend implements ExternalBackend {
   // ---------------------------------------------------------------- check
 
   async check(): Promise<CheckStep[]> {
-    const steps: CheckStep[] = []
-    const names = ['reach endpoint', 'TLS', 'authenticate', 'VRF', 'tag', 'pre-defined containers']
-    const skipRest = (): CheckStep[] =>
-      names.slice(steps.length).map((name) => ({ name, status: 'skipped' as const, detail: '' }))
-    const t0 = performance.now()
-    try {
-      await this.client.probe('/api/')
-      steps.push({
-        name: 'reach endpoint',
-        status: 'pass',
-        detail: `${this.client.endpoint} answered in ${Math.round(performance.now() - t0)} ms`,
-      })
-      steps.push({
-        name: 'TLS',
-        status: 'pass',
-        detail: this.client.endpoint.startsWith('https:')
-          ? 'certificate accepted'
-          : 'plain HTTP (no TLS configured)',
-      })
-    } catch (error) {
-      const e = error as ExternalIpamError
-      if (e.kind === 'tls') {
-        steps.push({
-          name: 'reach endpoint',
-          status: 'pass',
-          detail: `${this.client.endpoint} accepted a connection`,
-        })
-        steps.push({ name: 'TLS', status: 'fail', detail: e.reason })
-      } else {
-        steps.push({ name: 'reach endpoint', status: 'fail', detail: e.reason ?? String(error) })
-      }
-      return [...steps, ...skipRest()]
-    }
-    const step = async (name: string, run: () => Promise<string>): Promise<boolean> => {
-      try {
-        steps.push({ name, status: 'pass', detail: await run() })
-        return true
-      } catch (error) {
-        steps.push({
-          name,
-          status: 'fail',
-          detail: error instanceof ExternalIpamError ? error.reason : (error as Error).message,
-        })
-        return false
-      }
-    }
-    const ok =
-      (await step('authenticate', async () => {
-        const status = (await this.client.call('GET', '/api/status/')) as NetboxObject | undefined
-        const version = str(status?.['netbox-version'])
-        return `token accepted${version === '' ? '' : ` by NetBox ${version}`}`
-      })) &&
-      (await step('VRF', async () => {
-        const id = await this.vrfId()
-        return id === null
-          ? 'global table (no VRF configured)'
-          : `VRF ${this.settings.vrf} (id ${id})`
-      })) &&
-      (await step('tag', async () => {
-        const found = await this.client.all(
-          `/api/extras/tags/?${query({ slug: this.settings.tag })}`,
-        )
-        return found.length > 0
-          ? `tag ${this.settings.tag} exists`
-          : `tag ${this.settings.tag} does not exist yet: it is created with the first subnet`
-      }))
-    if (!ok) return [...steps, ...skipRest()]
-    await step('pre-defined containers', async () => {
-      const found: string[] = []
-      for await (const o of this.client.list(
-        `/api/ipam/prefixes/?${query({ status: 'container', vrf_id: await this.vrfId(), limit: this.settings.pageSize })}`,
-      ))
-        found.push(str(o.prefix))
-      if (found.length === 0)
-        return `none in the ${this.scope}: subnet creates will be refused until one is defined`
-      return `${found.length} in the ${this.scope}: ${found.slice(0, 10).join(', ')}${found.length > 10 ? ', …' : ''}`
-    })
-    return steps
+    return runCheck(this.client.endpoint, () => this.client.probe('/api/'), [
+      {
+        name: 'authenticate',
+        run: async () => {
+          const status = (await this.client.call('GET', '/api/status/')) as NetboxObject | undefined
+          const version = str(status?.['netbox-version'])
+          return `token accepted${version === '' ? '' : ` by NetBox ${version}`}`
+        },
+      },
+      {
+        name: 'VRF',
+        run: async () => {
+          const id = await this.vrfId()
+          return id === null
+            ? 'global table (no VRF configured)'
+            : `VRF ${this.settings.vrf} (id ${id})`
+        },
+      },
+      {
+        name: 'tag',
+        run: async () => {
+          const found = await this.client.all(
+            `/api/extras/tags/?${query({ slug: this.settings.tag })}`,
+          )
+          return found.length > 0
+            ? `tag ${this.settings.tag} exists`
+            : `tag ${this.settings.tag} does not exist yet: it is created with the first subnet`
+        },
+      },
+      {
+        name: 'pre-defined containers',
+        run: async () => {
+          const found: string[] = []
+          for await (const o of this.client.list(
+            `/api/ipam/prefixes/?${query({ status: 'container', vrf_id: await this.vrfId(), limit: this.settings.pageSize })}`,
+          ))
+            found.push(str(o.prefix))
+          if (found.length === 0)
+            return `none in the ${this.scope}: subnet creates will be refused until one is defined`
+          return `${found.length} in the ${this.scope}: ${found.slice(0, 10).join(', ')}${found.length > 10 ? ', …' : ''}`
+        },
+      },
+    ])
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   Reservation,
   ReservationTag,
 } from '../external/external-backend.ts'
+import { runCheck } from '../external/check-runner.ts'
 import { ExternalIpamError } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
@@ -22,7 +23,14 @@ import {
   readReservation,
   subnetOfDescription,
 } from './phpipam-marks.ts'
-import { MAX_HOLDS, inPools, isGap, lastPoolEnd, poolGaps, valuesOf } from './pool-gaps.ts'
+import {
+  MAX_HOLDS,
+  inPools,
+  isGap,
+  lastPoolEnd,
+  poolGaps,
+  valuesOf,
+} from '../external/pool-gaps.ts'
 
 export interface PhpipamSettings extends PhpipamClientOptions {
   /** Section (name) holding the pre-defined master subnets. */
@@ -541,74 +549,39 @@ export class PhpipamBackend implements ExternalBackend {
   // ---------------------------------------------------------------- check
 
   async check(): Promise<CheckStep[]> {
-    const steps: CheckStep[] = []
-    const names = ['reach endpoint', 'TLS', 'authenticate', 'section', 'pre-defined subnets']
-    const skipRest = (): CheckStep[] =>
-      names.slice(steps.length).map((name) => ({ name, status: 'skipped' as const, detail: '' }))
-    const t0 = performance.now()
-    try {
-      await this.client.probe('sections/')
-      steps.push({
-        name: 'reach endpoint',
-        status: 'pass',
-        detail: `${this.client.endpoint} answered in ${Math.round(performance.now() - t0)} ms`,
-      })
-      steps.push({
-        name: 'TLS',
-        status: 'pass',
-        detail: this.client.endpoint.startsWith('https:')
-          ? 'certificate accepted'
-          : 'plain HTTP (no TLS configured)',
-      })
-    } catch (error) {
-      const e = error as ExternalIpamError
-      if (e.kind === 'tls') {
-        steps.push({
-          name: 'reach endpoint',
-          status: 'pass',
-          detail: `${this.client.endpoint} accepted a connection`,
-        })
-        steps.push({ name: 'TLS', status: 'fail', detail: e.reason })
-      } else {
-        steps.push({ name: 'reach endpoint', status: 'fail', detail: e.reason ?? String(error) })
-      }
-      return [...steps, ...skipRest()]
-    }
-    const step = async (name: string, run: () => Promise<string>): Promise<boolean> => {
-      try {
-        steps.push({ name, status: 'pass', detail: await run() })
-        return true
-      } catch (error) {
-        steps.push({
-          name,
-          status: 'fail',
-          detail: error instanceof ExternalIpamError ? error.reason : (error as Error).message,
-        })
-        return false
-      }
-    }
-    const ok =
-      (await step('authenticate', async () => {
-        const answer = await this.client.call('GET', 'sections/')
-        if (answer.status !== 200) throw this.unexpected('sections', answer)
-        return `${this.client.who} accepted by app ${this.settings.appId}`
-      })) &&
-      (await step('section', async () => {
-        const id = await this.sectionId()
-        return `section ${this.settings.section} (id ${id})`
-      }))
-    if (!ok) return [...steps, ...skipRest()]
-    await step('pre-defined subnets', async () => {
-      const answer = await this.client.call('GET', `sections/${await this.sectionId()}/subnets/`)
-      const found = answer.status === 200 ? rowsOf(answer, readSubnet) : []
-      if (answer.status !== 200 && answer.status !== 404)
-        throw this.unexpected('subnets of the section', answer)
-      if (found.length === 0)
-        return `none in section ${this.settings.section}: subnet creates will be refused until one is defined`
-      const names = found.map((s) => formatCidr(s.cidr))
-      return `${found.length} in section ${this.settings.section}: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`
-    })
-    return steps
+    return runCheck(this.client.endpoint, () => this.client.probe('sections/'), [
+      {
+        name: 'authenticate',
+        run: async () => {
+          const answer = await this.client.call('GET', 'sections/')
+          if (answer.status !== 200) throw this.unexpected('sections', answer)
+          return `${this.client.who} accepted by app ${this.settings.appId}`
+        },
+      },
+      {
+        name: 'section',
+        run: async () => {
+          const id = await this.sectionId()
+          return `section ${this.settings.section} (id ${id})`
+        },
+      },
+      {
+        name: 'pre-defined subnets',
+        run: async () => {
+          const answer = await this.client.call(
+            'GET',
+            `sections/${await this.sectionId()}/subnets/`,
+          )
+          const found = answer.status === 200 ? rowsOf(answer, readSubnet) : []
+          if (answer.status !== 200 && answer.status !== 404)
+            throw this.unexpected('subnets of the section', answer)
+          if (found.length === 0)
+            return `none in section ${this.settings.section}: subnet creates will be refused until one is defined`
+          const names = found.map((s) => formatCidr(s.cidr))
+          return `${found.length} in section ${this.settings.section}: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`
+        },
+      },
+    ])
   }
 
   async close(): Promise<void> {

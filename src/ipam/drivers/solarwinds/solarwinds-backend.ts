@@ -11,6 +11,7 @@ import type {
   Reservation,
   ReservationTag,
 } from '../external/external-backend.ts'
+import { runCheck } from '../external/check-runner.ts'
 import { ExternalIpamError } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
@@ -434,86 +435,46 @@ export class SolarwindsBackend implements ExternalBackend {
   // ---------------------------------------------------------------- check
 
   async check(): Promise<CheckStep[]> {
-    const steps: CheckStep[] = []
-    const names = [
-      'reach endpoint',
-      'TLS',
-      'authenticate',
-      'hierarchy group',
-      'pre-defined subnets',
-    ]
-    const skipRest = (): CheckStep[] =>
-      names.slice(steps.length).map((name) => ({ name, status: 'skipped' as const, detail: '' }))
-    const t0 = performance.now()
-    try {
-      // Any answer (401 without credentials) proves the endpoint is there.
-      await this.http.request({ method: 'GET', path: `${SWIS_PATH}/Query` })
-      steps.push({
-        name: 'reach endpoint',
-        status: 'pass',
-        detail: `${this.endpoint} answered in ${Math.round(performance.now() - t0)} ms`,
-      })
-      steps.push({
-        name: 'TLS',
-        status: 'pass',
-        detail: this.http.endpoint.startsWith('https:')
-          ? 'certificate accepted'
-          : 'plain HTTP (no TLS configured)',
-      })
-    } catch (error) {
-      const e = error as ExternalIpamError
-      if (e.kind === 'tls') {
-        steps.push({
-          name: 'reach endpoint',
-          status: 'pass',
-          detail: `${this.http.endpoint} accepted a connection`,
-        })
-        steps.push({ name: 'TLS', status: 'fail', detail: e.reason })
-      } else {
-        steps.push({ name: 'reach endpoint', status: 'fail', detail: e.reason ?? String(error) })
-      }
-      return [...steps, ...skipRest()]
-    }
-    const step = async (name: string, run: () => Promise<string>): Promise<boolean> => {
-      try {
-        steps.push({ name, status: 'pass', detail: await run() })
-        return true
-      } catch (error) {
-        steps.push({
-          name,
-          status: 'fail',
-          detail: error instanceof ExternalIpamError ? error.reason : (error as Error).message,
-        })
-        return false
-      }
-    }
     let hierarchy: IpamHierarchy | undefined
-    const ok =
-      (await step('authenticate', async () => {
-        hierarchy = await IpamHierarchy.load(this.swis)
-        return `user ${this.settings.username} accepted`
-      })) &&
-      (await step('hierarchy group', async () => {
-        if (this.group === '') return 'none configured: subnets are looked up in every hierarchy'
-        if (hierarchy?.hasGroup(this.group) !== true)
-          throw new Error(`hierarchy group ${this.group} does not exist`)
-        return `hierarchy group ${this.group} found`
-      }))
-    if (!ok) return [...steps, ...skipRest()]
-    await step('pre-defined subnets', async () => {
-      const rows = await this.swis.query(
-        `SELECT TOP 11 ${PLACEMENT_COLUMNS} FROM IPAM.Subnet WHERE GroupType = 8`,
-      )
-      const shown = rows
-        .flatMap((r) => placementOf(r)?.cidr ?? [])
-        .slice(0, 10)
-        .map(formatCidr)
-      const supernets = hierarchy?.supernets().length ?? 0
-      if (rows.length === 0 && supernets === 0)
-        return 'no subnet and no supernet: subnet creates will be refused until one is defined'
-      return `${rows.length > 10 ? 'more than 10' : rows.length} subnets (${shown.join(', ')}${rows.length > 10 ? ', …' : ''}) and ${supernets} supernets`
-    })
-    return steps
+    return runCheck(
+      this.endpoint,
+      () => this.http.request({ method: 'GET', path: `${SWIS_PATH}/Query` }),
+      [
+        {
+          name: 'authenticate',
+          run: async () => {
+            hierarchy = await IpamHierarchy.load(this.swis)
+            return `user ${this.settings.username} accepted`
+          },
+        },
+        {
+          name: 'hierarchy group',
+          run: async () => {
+            if (this.group === '')
+              return 'none configured: subnets are looked up in every hierarchy'
+            if (hierarchy?.hasGroup(this.group) !== true)
+              throw new Error(`hierarchy group ${this.group} does not exist`)
+            return `hierarchy group ${this.group} found`
+          },
+        },
+        {
+          name: 'pre-defined subnets',
+          run: async () => {
+            const rows = await this.swis.query(
+              `SELECT TOP 11 ${PLACEMENT_COLUMNS} FROM IPAM.Subnet WHERE GroupType = 8`,
+            )
+            const shown = rows
+              .flatMap((r) => placementOf(r)?.cidr ?? [])
+              .slice(0, 10)
+              .map(formatCidr)
+            const supernets = hierarchy?.supernets().length ?? 0
+            if (rows.length === 0 && supernets === 0)
+              return 'no subnet and no supernet: subnet creates will be refused until one is defined'
+            return `${rows.length > 10 ? 'more than 10' : rows.length} subnets (${shown.join(', ')}${rows.length > 10 ? ', …' : ''}) and ${supernets} supernets`
+          },
+        },
+      ],
+    )
   }
 
   async close(): Promise<void> {

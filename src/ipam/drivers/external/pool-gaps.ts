@@ -1,14 +1,15 @@
 import { firstAddress } from '../../../domain/cidr.ts'
 import { IntervalSet } from '../../../domain/interval-set.ts'
-import type { ExternalSubnetSpec } from '../external/external-backend.ts'
+import type { ExternalSubnetSpec } from './external-backend.ts'
 
 /** At most this many holds are placed for one subnet (more: the subnet is refused). */
 export const MAX_HOLDS = 256
 
 /**
- * Addresses phpIPAM's first-free could hand out before our allocation pools are full but
- * that no pool covers (the gateway, in the usual case): from the first address phpIPAM gives
- * (`skipFirst`: the IPv4 network address is never given) to the end of the
+ * Addresses a system's "first free" call (NetBox available-ips, phpIPAM first_free) could hand
+ * out before our allocation pools are full but that no pool covers (the gateway, in the usual
+ * case): from the first address the system gives (`skipFirst`: the network / Subnet-Router
+ * anycast address is never given) to the end of the
  * last pool. Addresses after the last pool are only reached when every pool is full.
  */
 export function poolGaps(spec: ExternalSubnetSpec, skipFirst: boolean): IntervalSet {
