@@ -110,9 +110,3 @@ export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
     lastAddress(inner) <= lastAddress(outer)
   )
 }
-
-export function compareCidrs(a: Cidr, b: Cidr): number {
-  if (a.version !== b.version) return a.version - b.version
-  if (a.network !== b.network) return a.network < b.network ? -1 : 1
-  return a.prefixLength - b.prefixLength
-}

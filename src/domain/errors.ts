@@ -198,7 +198,3 @@ export const Errors = {
   ),
   serviceUnavailable: make('ServiceUnavailable', 503, (message: string) => message),
 } as const
-
-export function isNeutronError(e: unknown): e is NeutronError {
-  return e instanceof NeutronError
-}

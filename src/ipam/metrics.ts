@@ -2,5 +2,3 @@
 export interface IpamMetrics {
   call(driver: string, operation: string, outcome: string, seconds: number): void
 }
-
-export const NO_METRICS: IpamMetrics = { call: () => undefined }

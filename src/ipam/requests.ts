@@ -22,6 +22,3 @@ export type AddressRequest =
 export type SubnetRequest =
   | { readonly kind: 'any'; readonly prefixLength: number }
   | { readonly kind: 'specific'; readonly cidr: Cidr }
-
-export const AnyAddress: AddressRequest = { kind: 'any' }
-export const PreferNextAddress: AddressRequest = { kind: 'prefer-next' }

@@ -1,9 +1,8 @@
-import { cidrContains } from '../domain/cidr.ts'
 import { Errors } from '../domain/errors.ts'
 import { formatIp, type IpAddress } from '../domain/ip-address.ts'
 import type { MacOctets } from '../domain/mac-address.ts'
 import type { AddressRequest } from '../ipam/requests.ts'
-import { ipamSpec, isAutoAddress, rowCidr } from './ipam-spec.ts'
+import { isAutoAddress, rowCidr } from './ipam-spec.ts'
 import { isValidPortAddress } from './subnet-rules.ts'
 import type { SubnetRow } from './views.ts'
 
@@ -106,9 +105,4 @@ export function planFixedIps(
   }
   if (ROUTER_OWNERS.has(deviceOwner)) return plan
   return [...plan, ...autoSubnets.filter((s) => !mentioned.has(s.id)).map(automatic)]
-}
-
-/** True when the address lies in the subnet's CIDR. */
-export function subnetHolds(subnet: SubnetRow, address: IpAddress): boolean {
-  return cidrContains(ipamSpec(subnet).cidr, address)
 }

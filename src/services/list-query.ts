@@ -18,14 +18,6 @@ export interface SortKey {
   readonly direction: 'asc' | 'desc'
 }
 
-export const NO_LIST_OPTIONS: ListOptions = {
-  filters: new Map(),
-  sort: [],
-  limit: undefined,
-  marker: undefined,
-  pageReverse: false,
-}
-
 /** How an attribute maps onto a column, for filtering and sorting in SQL. */
 export interface ColumnSpec {
   readonly column: string

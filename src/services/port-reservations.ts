@@ -1,4 +1,4 @@
-import { eui64Address, parseMac, type MacOctets } from '../domain/mac-address.ts'
+import { eui64Address } from '../domain/mac-address.ts'
 import type { AuditAction, AuditEvent, AuditOutcome } from '../ipam/audit.ts'
 import type { AddressAsk } from '../ipam/drivers/external/external-backend.ts'
 import { specOfRow, type PlannedReservation } from '../ipam/drivers/external/external-ipam.ts'
@@ -74,9 +74,4 @@ export function allocationEvents(
     networkId: port.network_id,
     ipAddress: f.ip_address,
   }))
-}
-
-/** The MAC of a stored port (always valid: we wrote it). */
-export function portMac(port: PortRow): MacOctets {
-  return parseMac(port.mac_address) as MacOctets
 }
