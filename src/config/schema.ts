@@ -88,6 +88,12 @@ export const SCHEMA = {
       1,
       1_000_000,
     ),
+    audit_retention_days: opt.int(
+      90,
+      'Days the IPAM audit trail keeps its events (older ones are deleted hourly).',
+      1,
+      36500,
+    ),
     maintenance_interval: opt.float(
       5,
       'Seconds between runs of the background work of external drivers: pending releases, recovery of interrupted reservations.',

@@ -91,3 +91,9 @@ export async function listAudit(q: Queryable, query: AuditQuery): Promise<AuditR
   if (query.marker !== undefined) select = select.where('id', '<', query.marker)
   return select.orderBy('id', 'desc').limit(query.limit).execute()
 }
+
+/** Deletes events older than `days` (ids start with their ISO time, so this is an index range). */
+export async function pruneAudit(q: Queryable, days: number): Promise<void> {
+  const before = new Date(Date.now() - days * 86_400_000).toISOString()
+  await q.deleteFrom('ipam_audit').where('id', '<', before).execute()
+}

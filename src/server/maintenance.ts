@@ -1,5 +1,7 @@
 import type { Logger } from 'pino'
 import type { Config } from '../config/load-config.ts'
+import type { Db } from '../db/database.ts'
+import { pruneAudit } from '../ipam/audit.ts'
 import type { IpamDriver } from '../ipam/driver.ts'
 
 /**
@@ -9,11 +11,19 @@ import type { IpamDriver } from '../ipam/driver.ts'
  */
 export function startMaintenance(
   ipam: IpamDriver,
+  db: Db,
   config: Config,
   log: Logger | undefined,
 ): { stop(): void } {
+  // The audit trail is pruned hourly whatever the driver.
+  const prune = setInterval(() => {
+    pruneAudit(db.kysely, config.ipam.audit_retention_days).catch((error: unknown) => {
+      log?.warn({ ipam: ipam.name, err: (error as Error).message }, 'ipam: audit pruning failed')
+    })
+  }, 3_600_000)
+  prune.unref()
   const external = ipam.external
-  if (external === undefined) return { stop: () => undefined }
+  if (external === undefined) return { stop: () => { clearInterval(prune); } }
   let running = false
   const tick = async (): Promise<void> => {
     if (running) return

@@ -91,7 +91,7 @@ export async function createServer(
       })
     },
   })
-  const maintenance = startMaintenance(ipam, config, logger === false ? undefined : logger)
+  const maintenance = startMaintenance(ipam, db, config, logger === false ? undefined : logger)
   app.addHook('onClose', async () => {
     maintenance.stop()
     await ipam.external?.backend.close()
