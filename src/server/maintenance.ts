@@ -23,7 +23,12 @@ export function startMaintenance(
   }, 3_600_000)
   prune.unref()
   const external = ipam.external
-  if (external === undefined) return { stop: () => { clearInterval(prune); } }
+  if (external === undefined)
+    return {
+      stop: () => {
+        clearInterval(prune)
+      },
+    }
   let running = false
   const tick = async (): Promise<void> => {
     if (running) return
