@@ -79,6 +79,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const path = request.url.split('?')[0] ?? ''
     if (PUBLIC.some((p) => p.test(path))) return
     request.ctx = await options.authenticator.authenticate(request.headers)
+    // NOTE: a NUL can reach no stored value (PostgreSQL refuses it in text): refuse it up front.
+    if (/%00/.test(request.url))
+      throw Errors.badRequest('NUL characters are not allowed in the URL')
   })
 
   app.setErrorHandler((error: unknown, request, reply) => {

@@ -47,7 +47,8 @@ export function listOptions(query: QueryValues): ListOptions {
         `Limit must be an integer 0 or greater and not '${limitText}'`,
       )
     }
-    limit = Number.parseInt(limitText, 10) || undefined
+    // NOTE: a limit beyond any table's size means "all"; capped so SQL never sees 1e20.
+    limit = Math.min(Number.parseInt(limitText, 10), 2 ** 31 - 1) || undefined
   }
   const reverse = values(query, 'page_reverse')[0]
   return {

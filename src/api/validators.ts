@@ -17,16 +17,38 @@ const fail = (reason: string): never => {
   throw new InvalidValue(reason)
 }
 
-/** Python's `'%s'` of a value, as Neutron's messages quote it. */
-function repr(v: unknown): string {
-  if (typeof v === 'string' || typeof v === 'number') return `'${String(v)}'`
-  if (v === null) return "'None'"
-  if (typeof v === 'boolean') return v ? "'True'" : "'False'"
-  return `'${JSON.stringify(v)}'`
+/**
+ * Python's `str()` of a JSON value, as Neutron's messages print request data: strings bare,
+ * `None`/`True`/`False`, and lists and dicts with their items' repr (`{'a': 'b'}`).
+ */
+export function pythonStr(v: unknown): string {
+  if (typeof v === 'string') return v
+  return pythonRepr(v)
 }
+
+function pythonRepr(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`
+  if (v === null || v === undefined) return 'None'
+  if (typeof v === 'boolean') return v ? 'True' : 'False'
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v)
+  if (Array.isArray(v)) return `[${v.map(pythonRepr).join(', ')}]`
+  const items = Object.entries(v as Record<string, unknown>)
+  return `{${items.map(([k, x]) => `'${k}': ${pythonRepr(x)}`).join(', ')}}`
+}
+
+/** Python's `'%s'` of a value, as Neutron's messages quote it. */
+export function repr(v: unknown): string {
+  return `'${pythonStr(v)}'`
+}
+
+/** In Unicode mode, a surrogate pair is one code point: only lone halves match. */
+const LONE_SURROGATE = /\p{Cs}/u
 
 export function toStringValue(value: unknown, maxLength = 255): string {
   if (typeof value !== 'string') return fail(`${repr(value)} is not a valid string`)
+  // NOTE: PostgreSQL refuses NUL in text and lone surrogates are not UTF-8: neither may be stored.
+  if (value.includes('\u0000')) return fail('NUL characters are not allowed')
+  if (LONE_SURROGATE.test(value)) return fail('the text is not valid Unicode (a lone surrogate)')
   if (value.length > maxLength) return fail(`'${value}' exceeds maximum length of ${maxLength}`)
   return value
 }
@@ -47,6 +69,17 @@ export function toInteger(value: unknown): number {
   if (typeof value === 'string' && /^-?[0-9]+$/.test(value.trim()))
     return Number.parseInt(value, 10)
   throw new InvalidConversion(`${repr(value)} is not an integer`)
+}
+
+/** The largest value an integer column holds on every backend (a signed 32-bit INTEGER). */
+export const MAX_STORED_INTEGER = 2 ** 31 - 1
+
+/** neutron-lib's validate_non_negative after convert_to_int; `max` is what the column holds. */
+export function toNonNegativeInteger(value: unknown, max = MAX_STORED_INTEGER): number {
+  const n = toInteger(value)
+  if (n < 0) return fail(`${repr(n)} should be non-negative`)
+  if (n > max) return fail(`${repr(n)} is too large - must be no larger than '${max}'`)
+  return n
 }
 
 export function toChoice<const C extends string | number>(
@@ -167,4 +200,43 @@ export function attribute<T>(name: string, value: unknown, convert: (v: unknown)
     }
     throw error
   }
+}
+
+/** neutron-lib's DNS_LABEL_REGEX (names are lower-cased first). */
+const DNS_LABEL = /^[a-z0-9-]{1,63}$/
+
+/** The longest FQDN Neutron stores. */
+const FQDN_MAX = 255
+
+/**
+ * A port's dns_name as Neutron takes it: lower-cased, then a PQDN or an FQDN (trailing dot) of
+ * RFC 1123 labels; empty clears it. Messages are neutron-lib's _validate_dns_format's.
+ */
+export function toDnsName(value: unknown): string {
+  // NOTE: the length is checked by FQDN rules below, with their message.
+  const name = toStringValue(value, Number.MAX_SAFE_INTEGER).toLowerCase()
+  if (name === '') return name
+  const problem = dnsNameProblem(name)
+  if (problem !== undefined) fail(`'${name}' not a valid PQDN or FQDN. Reason: ${problem}`)
+  return name
+}
+
+function dnsNameProblem(name: string): string | undefined {
+  const trimmed = name.endsWith('.') ? name.slice(0, -1) : name
+  if (trimmed.length > FQDN_MAX) {
+    return `'${trimmed}' exceeds the ${FQDN_MAX} character FQDN limit`
+  }
+  const labels = trimmed.split('.')
+  for (const label of labels) {
+    if (label === '') return 'Encountered an empty component'
+    if (label.startsWith('-') || label.endsWith('-')) {
+      return `Name '${label}' must not start or end with a hyphen`
+    }
+    if (!DNS_LABEL.test(label)) {
+      return `Name '${label}' must be 1-63 characters long, each of which can only be alphanumeric or a hyphen`
+    }
+  }
+  const tld = labels.at(-1) ?? ''
+  if (labels.length > 1 && /^[0-9]+$/.test(tld)) return `TLD '${tld}' must not be all numeric`
+  return undefined
 }

@@ -3,12 +3,14 @@ import type { Db } from './database.ts'
 import * as core from './migrations/0001-core.ts'
 import * as externalIpam from './migrations/0002-external-ipam.ts'
 import * as ipamInstances from './migrations/0003-ipam-instances.ts'
+import * as portExtras from './migrations/0004-port-extras.ts'
 
 /** Every migration, in order. Names sort in the order they apply. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-external-ipam': externalIpam,
   '0003-ipam-instances': ipamInstances,
+  '0004-port-extras': portExtras,
 }
 
 /** Names of every migration, in order. */

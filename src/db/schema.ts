@@ -74,6 +74,10 @@ export interface PortTable extends StandardColumns {
   binding_vnic_type: string
   binding_profile: string
   dns_name: string
+  /** JSON list of {ip_address, mac_address}; null is an empty list. */
+  allowed_address_pairs: string | null
+  /** JSON list of {opt_name, opt_value, ip_version}, sorted; null is an empty list. */
+  extra_dhcp_opts: string | null
 }
 
 /** One row per address held by a port: the source of truth, unique per (subnet, address). */

@@ -189,6 +189,35 @@ export const Errors = {
     (message: string) => `Illegal update to prefixes: ${message}.`,
   ),
 
+  // --- allowed address pairs and extra DHCP options (neutron-lib's messages)
+  allowedAddressPairsMissingIp: make(
+    'AllowedAddressPairsMissingIP',
+    400,
+    () => 'AllowedAddressPair must contain ip_address',
+  ),
+  duplicateAddressPairInRequest: make(
+    'DuplicateAddressPairInRequest',
+    400,
+    (mac: string | undefined, ip: string) =>
+      `Request contains duplicate address pair: mac_address ${mac ?? 'None'} ip_address ${ip}.`,
+  ),
+  allowedAddressPairExhausted: make(
+    'AllowedAddressPairExhausted',
+    400,
+    (max: number) => `The number of allowed address pair exceeds the maximum ${max}.`,
+  ),
+  addressPairAndPortSecurityRequired: make(
+    'AddressPairAndPortSecurityRequired',
+    409,
+    () => 'Port Security must be enabled in order to have allowed address pairs on a port.',
+  ),
+  duplicateExtraDhcpOpt: make(
+    'NeutronDbObjectDuplicateEntry',
+    409,
+    (portId: string, name: string, ipVersion: number) =>
+      `Failed to create a duplicate ExtraDhcpOpt: for attribute(s) ['portid', 'optname', 'ipversion'] with value(s) ${portId}-${name}-${ipVersion}`,
+  ),
+
   // --- external IPAM
   ipamDriverError: make(
     'IpamDriverError',

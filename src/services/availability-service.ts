@@ -44,7 +44,7 @@ export class AvailabilityService {
     filters.delete('ip_version')
     const { conditions, rest } = filterConditions(AVAILABILITY_COLUMNS, filters)
     rejectUnknownFilters(rest)
-    if (!ctx.isAdmin) conditions.push(sql<SqlBool>`project_id = ${ctx.projectId}`)
+    const visibility = ctx.isAdmin ? undefined : sql<SqlBool>`project_id = ${ctx.projectId}`
     const versions = ipVersion?.map((v) => Number.parseInt(v, 10))
     if (versions !== undefined) {
       conditions.push(
@@ -56,6 +56,7 @@ export class AvailabilityService {
       'networks',
       AVAILABILITY_COLUMNS,
       conditions,
+      visibility,
       options,
       (id) => Errors.networkNotFound(id),
     )

@@ -148,23 +148,26 @@ export function afterMarker(
 }
 
 /**
- * Selects rows of `table` matching every condition, in the requested order, after the marker.
- * The marker row must match the conditions too (it must be visible), else `markerNotFound`.
+ * Selects rows of `table` matching every condition and visible to the caller, in the requested
+ * order, after the marker. The marker row must be visible (not necessarily match the filters,
+ * as in Neutron), else `markerNotFound`: a hidden row is reported as an unknown one.
  */
 export async function selectPage<R>(
   q: Queryable,
   table: string,
   columns: ColumnMap,
   conditions: readonly Expression<SqlBool>[],
+  visibility: Expression<SqlBool> | undefined,
   options: ListOptions,
   markerNotFound: (id: string) => Error,
 ): Promise<R[]> {
   const keys = sortKeys(columns, options.sort)
-  const where = [...conditions]
+  const where = visibility === undefined ? [...conditions] : [...conditions, visibility]
   if (options.marker !== undefined) {
+    const visible = visibility === undefined ? sql`` : sql`and ${visibility}`
     const marker = await sql<
       Record<string, unknown>
-    >`select * from ${sql.table(table)} where id = ${options.marker}`.execute(q)
+    >`select * from ${sql.table(table)} where id = ${options.marker} ${visible}`.execute(q)
     const row = marker.rows[0]
     if (row === undefined) throw markerNotFound(options.marker)
     where.push(afterMarker(columns, keys, row, options.pageReverse))

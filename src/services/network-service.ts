@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts'
 import { inTransaction, type Queryable } from '../db/transaction.ts'
 import { Errors } from '../domain/errors.ts'
 import type { IpamDriver } from '../ipam/driver.ts'
+import { checkProviderSegment, resolveMtu } from './network-limits.ts'
 import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
 import { canSee, owningProject, requireAdmin, type RequestContext } from './request-context.ts'
 import type { NetworkView } from './resources.ts'
@@ -83,6 +84,7 @@ export class NetworkService {
         }
       }
       const networkType = input['provider:network_type'] ?? 'vxlan'
+      checkProviderSegment(networkType, input['provider:segmentation_id'])
       return {
         id: randomUUID(),
         project_id: owningProject(ctx, input.project_id),
@@ -95,7 +97,7 @@ export class NetworkService {
         admin_state_up: input.admin_state_up === false ? 0 : 1,
         status: 'ACTIVE',
         shared: input.shared === true ? 1 : 0,
-        mtu: input.mtu ?? this.options.physnetMtu - (networkType === 'vxlan' ? 50 : 0),
+        mtu: resolveMtu(input.mtu, networkType, this.options.physnetMtu),
         port_security_enabled: input.port_security_enabled === false ? 0 : 1,
         router_external: input['router:external'] === true ? 1 : 0,
         provider_network_type: networkType,
@@ -127,12 +129,13 @@ export class NetworkService {
         sql<SqlBool>`id in (select network_id from subnets where id in (${sql.join(subnetFilter)}))`,
       )
     }
-    if (!ctx.isAdmin) conditions.push(networkVisibility(ctx))
+    const visibility = ctx.isAdmin ? undefined : networkVisibility(ctx)
     const rows = await selectPage<NetworkRow>(
       this.db.kysely,
       'networks',
       NETWORK_COLUMNS,
       conditions,
+      visibility,
       options,
       (id) => Errors.networkNotFound(id),
     )
@@ -158,7 +161,10 @@ export class NetworkService {
         admin_state_up:
           input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
         shared: input.shared === undefined ? row.shared : Number(input.shared),
-        mtu: input.mtu ?? row.mtu,
+        mtu:
+          input.mtu === undefined
+            ? row.mtu
+            : resolveMtu(input.mtu, row.provider_network_type, this.options.physnetMtu),
         port_security_enabled:
           input.port_security_enabled === undefined
             ? row.port_security_enabled

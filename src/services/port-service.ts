@@ -21,9 +21,24 @@ import { ipamSpec, isAutoAddress } from './ipam-spec.ts'
 import { filterConditions, selectPage, type ColumnMap, type ListOptions } from './list-query.ts'
 import { findVisibleNetwork, rejectUnknownFilters } from './network-service.ts'
 import { allocationEvents, reservationPlan } from './port-reservations.ts'
+import {
+  addressPairs,
+  checkAddressPairSecurity,
+  mergeDhcpOpts,
+  type AddressPairInput,
+  type DhcpOptInput,
+} from './port-extras.ts'
 import { owningProject, type RequestContext } from './request-context.ts'
 import type { FixedIpView, PortView } from './resources.ts'
-import { portView, timestamp, type NetworkRow, type PortRow, type SubnetRow } from './views.ts'
+import {
+  portView,
+  storedAddressPairs,
+  storedDhcpOpts,
+  timestamp,
+  type NetworkRow,
+  type PortRow,
+  type SubnetRow,
+} from './views.ts'
 
 export interface PortCreate {
   network_id: string
@@ -41,7 +56,12 @@ export interface PortCreate {
   'binding:host_id'?: string
   'binding:vnic_type'?: string
   'binding:profile'?: Record<string, unknown>
+  allowed_address_pairs?: AddressPairInput[]
+  extra_dhcp_opts?: DhcpOptInput[]
 }
+
+/** Port attributes only an admin may set (Neutron's policy: rule:admin_only). */
+const ADMIN_ATTRIBUTES = ['binding:host_id', 'binding:profile'] as const
 
 export type PortUpdate = Omit<PortCreate, 'network_id' | 'project_id'>
 
@@ -176,7 +196,14 @@ export class PortService {
   ): Promise<PreparedPort[]> {
     const networks = new Map<string, { row: NetworkRow; subnets: SubnetRow[] }>()
     const prepared: PreparedPort[] = []
+    const givenMacs = new Set<string>()
     for (const input of inputs) {
+      if (input.mac_address !== undefined) {
+        // NOTE: the unique index would only make this a retry, and then a 409 for the first.
+        const key = `${input.network_id}/${input.mac_address}`
+        if (givenMacs.has(key)) throw Errors.macAddressInUse(input.mac_address, input.network_id)
+        givenMacs.add(key)
+      }
       let net = networks.get(input.network_id)
       if (net === undefined) {
         const row = await findVisibleNetwork(q, ctx, input.network_id)
@@ -221,6 +248,7 @@ export class PortService {
     network: NetworkRow,
     subnets: SubnetRow[],
   ): Promise<PreparedPort> {
+    requireAdminFor(ctx, input, 'create_port')
     const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
     if (!networkOwner && input.fixed_ips?.some((f) => f.ip_address !== undefined)) {
       throw Errors.policyNotAuthorized(
@@ -244,9 +272,15 @@ export class PortService {
       parseMac(mac) as MacOctets,
       lookup,
     )
+    const portSecurity =
+      input.port_security_enabled ??
+      (deviceOwner.startsWith('network:') ? false : network.port_security_enabled === 1)
+    const pairs = addressPairs(input.allowed_address_pairs ?? [], mac)
+    checkAddressPairSecurity(pairs, portSecurity)
+    const id = randomUUID()
     const now = timestamp()
     const row: PortRow = {
-      id: randomUUID(),
+      id,
       project_id: owningProject(ctx, input.project_id),
       name: input.name ?? '',
       description: input.description ?? '',
@@ -261,15 +295,13 @@ export class PortService {
       device_id: input.device_id ?? '',
       device_owner: deviceOwner,
       // NOTE: Neutron turns port security off for its own network:* ports.
-      port_security_enabled:
-        (input.port_security_enabled ??
-        (deviceOwner.startsWith('network:') ? false : network.port_security_enabled === 1))
-          ? 1
-          : 0,
+      port_security_enabled: portSecurity ? 1 : 0,
       binding_host_id: input['binding:host_id'] ?? '',
       binding_vnic_type: input['binding:vnic_type'] ?? 'normal',
       binding_profile: JSON.stringify(input['binding:profile'] ?? {}),
       dns_name: input.dns_name ?? '',
+      allowed_address_pairs: JSON.stringify(pairs),
+      extra_dhcp_opts: JSON.stringify(mergeDhcpOpts(id, [], input.extra_dhcp_opts ?? [])),
     }
     return { row, plan, macGiven: input.mac_address !== undefined }
   }
@@ -326,16 +358,15 @@ export class PortService {
     rest.delete('security_groups')
     rejectUnknownFilters(rest)
     if (fixed !== undefined) conditions.push(fixedIpCondition(fixed))
-    if (!ctx.isAdmin) {
-      conditions.push(
-        sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where project_id = ${ctx.projectId}))`,
-      )
-    }
+    const visibility = ctx.isAdmin
+      ? undefined
+      : sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where project_id = ${ctx.projectId}))`
     const rows = await selectPage<PortRow>(
       this.db.kysely,
       'ports',
       PORT_COLUMNS,
       conditions,
+      visibility,
       options,
       (id) => Errors.portNotFound(id),
     )
@@ -354,6 +385,9 @@ export class PortService {
       // Phase one for external drivers: new addresses are reserved, and changed names or
       // devices written to the external system, before our transaction.
       const row = await findVisiblePort(this.db.kysely, ctx, id)
+      // NOTE: refusals that need no lock come before anything is written to the external system.
+      requireAdminFor(ctx, input, 'update_port')
+      updatedRow(row, input)
       if (input.fixed_ips !== undefined) {
         const diff = await this.diffFixedIps(this.db.kysely, row, input.fixed_ips)
         planned = diff.fingerprint
@@ -370,8 +404,10 @@ export class PortService {
         const networkOwner = ctx.isAdmin || network.project_id === ctx.projectId
         if (!networkOwner && row.project_id !== ctx.projectId)
           throw Errors.policyNotAuthorized('update_port')
+        requireAdminFor(ctx, input, 'update_port')
         if (input.mac_address !== undefined && input.mac_address !== row.mac_address) {
-          if (!networkOwner)
+          // NOTE: Neutron's update_port:mac_address is admin_only, not the network owner's.
+          if (!ctx.isAdmin)
             throw Errors.policyNotAuthorized('(rule:update_port and rule:update_port:mac_address)')
           if (await macTaken(tx, row.network_id, input.mac_address)) {
             throw Errors.macAddressInUse(input.mac_address, row.network_id)
@@ -570,21 +606,46 @@ export class PortService {
   }
 }
 
-/** The port row after an update's changes. */
+/**
+ * Refuses attributes only an admin may set.
+ * @throws PolicyNotAuthorized (403) naming Neutron's rule
+ */
+function requireAdminFor(ctx: RequestContext, input: PortUpdate, action: string): void {
+  if (ctx.isAdmin) return
+  const attr = ADMIN_ATTRIBUTES.find((a) => input[a] !== undefined)
+  if (attr !== undefined)
+    throw Errors.policyNotAuthorized(`(rule:${action} and rule:${action}:${attr})`)
+}
+
+/**
+ * The port row after an update's changes.
+ * @throws AddressPairAndPortSecurityRequired, NeutronDbObjectDuplicateEntry (409)
+ */
 function updatedRow(row: PortRow, input: PortUpdate): PortRow {
+  const mac = input.mac_address ?? row.mac_address
+  const pairs =
+    input.allowed_address_pairs === undefined
+      ? storedAddressPairs(row)
+      : addressPairs(input.allowed_address_pairs, mac)
+  const portSecurity =
+    input.port_security_enabled === undefined
+      ? row.port_security_enabled === 1
+      : input.port_security_enabled
+  checkAddressPairSecurity(pairs, portSecurity)
   return {
     ...row,
+    allowed_address_pairs: JSON.stringify(pairs),
+    extra_dhcp_opts: JSON.stringify(
+      mergeDhcpOpts(row.id, storedDhcpOpts(row), input.extra_dhcp_opts ?? []),
+    ),
     name: input.name ?? row.name,
     description: input.description ?? row.description,
     admin_state_up:
       input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
-    mac_address: input.mac_address ?? row.mac_address,
+    mac_address: mac,
     device_id: input.device_id ?? row.device_id,
     device_owner: input.device_owner ?? row.device_owner,
-    port_security_enabled:
-      input.port_security_enabled === undefined
-        ? row.port_security_enabled
-        : Number(input.port_security_enabled),
+    port_security_enabled: portSecurity ? 1 : 0,
     dns_name: input.dns_name ?? row.dns_name,
     binding_host_id: input['binding:host_id'] ?? row.binding_host_id,
     binding_vnic_type: input['binding:vnic_type'] ?? row.binding_vnic_type,

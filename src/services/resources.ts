@@ -1,3 +1,4 @@
+import type { AddressPair, DhcpOpt } from './port-extras.ts'
 /**
  * Resources as the Neutron v2.0 API shows them (Neutron's own plugin layer returns these
  * dictionaries too). Big integers (address counts) are BigInt and serialised exactly.
@@ -83,8 +84,8 @@ export interface PortView extends StandardAttrs {
   device_id: string
   device_owner: string
   fixed_ips: FixedIpView[]
-  allowed_address_pairs: unknown[]
-  extra_dhcp_opts: unknown[]
+  allowed_address_pairs: AddressPair[]
+  extra_dhcp_opts: DhcpOpt[]
   security_groups: string[]
   port_security_enabled: boolean
   dns_name: string

@@ -117,12 +117,15 @@ export class SubnetPoolService {
   async list(ctx: RequestContext, options: ListOptions): Promise<SubnetPoolView[]> {
     const { conditions, rest } = filterConditions(SUBNETPOOL_COLUMNS, options.filters)
     rejectUnknownFilters(rest)
-    if (!ctx.isAdmin) conditions.push(sql<SqlBool>`(project_id = ${ctx.projectId} or shared = 1)`)
+    const visibility = ctx.isAdmin
+      ? undefined
+      : sql<SqlBool>`(project_id = ${ctx.projectId} or shared = 1)`
     const rows = await selectPage<SubnetPoolRow>(
       this.db.kysely,
       'subnetpools',
       SUBNETPOOL_COLUMNS,
       conditions,
+      visibility,
       options,
       (id) => Errors.subnetPoolNotFound(id),
     )

@@ -290,16 +290,15 @@ export class SubnetService {
   async list(ctx: RequestContext, options: ListOptions): Promise<SubnetView[]> {
     const { conditions, rest } = filterConditions(SUBNET_COLUMNS, options.filters)
     rejectUnknownFilters(rest)
-    if (!ctx.isAdmin) {
-      conditions.push(
-        sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where shared = 1 or project_id = ${ctx.projectId}))`,
-      )
-    }
+    const visibility = ctx.isAdmin
+      ? undefined
+      : sql<SqlBool>`(project_id = ${ctx.projectId} or network_id in (select id from networks where shared = 1 or project_id = ${ctx.projectId}))`
     const rows = await selectPage<SubnetRow>(
       this.db.kysely,
       'subnets',
       SUBNET_COLUMNS,
       conditions,
+      visibility,
       options,
       (id) => Errors.subnetNotFound(id),
     )

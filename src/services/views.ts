@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import type { AddressPair, DhcpOpt } from './port-extras.ts'
 import type { NetworkTable, PortTable, SubnetPoolTable, SubnetTable } from '../db/schema.ts'
 import type {
   AllocationPoolView,
@@ -102,6 +103,18 @@ export function subnetPoolView(row: SubnetPoolRow): SubnetPoolView {
   }
 }
 
+/** A port's allowed address pairs as stored (null: none). */
+export function storedAddressPairs(row: PortRow): AddressPair[] {
+  return row.allowed_address_pairs === null
+    ? []
+    : jsonColumn<AddressPair[]>(row.allowed_address_pairs)
+}
+
+/** A port's extra DHCP options as stored (null: none). */
+export function storedDhcpOpts(row: PortRow): DhcpOpt[] {
+  return row.extra_dhcp_opts === null ? [] : jsonColumn<DhcpOpt[]>(row.extra_dhcp_opts)
+}
+
 export function portView(row: PortRow, fixedIps: FixedIpView[]): PortView {
   return {
     id: row.id,
@@ -123,8 +136,8 @@ export function portView(row: PortRow, fixedIps: FixedIpView[]): PortView {
     'binding:host_id': row.binding_host_id,
     'binding:vif_type': 'unbound',
     'binding:vif_details': {},
-    allowed_address_pairs: [],
-    extra_dhcp_opts: [],
+    allowed_address_pairs: storedAddressPairs(row),
+    extra_dhcp_opts: storedDhcpOpts(row),
     description: row.description,
     tags: jsonColumn<string[]>(row.tags),
     created_at: row.created_at,

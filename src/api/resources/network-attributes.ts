@@ -1,6 +1,12 @@
 import type { NetworkCreate, NetworkUpdate } from '../../services/network-service.ts'
 import { attr, parseItem, readOnlyAttr, type AttrMap } from '../body.ts'
-import { toBoolean, toInteger, toStringList, toStringValue } from '../validators.ts'
+import {
+  toBoolean,
+  toInteger,
+  toNonNegativeInteger,
+  toStringList,
+  toStringValue,
+} from '../validators.ts'
 
 const nullableString = (v: unknown): string | null => (v === null ? null : toStringValue(v))
 const nullableInt = (v: unknown): number | null => (v === null ? null : toInteger(v))
@@ -11,7 +17,8 @@ export const NETWORK_ATTRIBUTES = {
   description: attr(true, true, toStringValue),
   admin_state_up: attr(true, true, toBoolean),
   shared: attr(true, true, toBoolean),
-  mtu: attr(true, true, toInteger),
+  // NOTE: no upper bound here: the service refuses an MTU above the network type's maximum.
+  mtu: attr(true, true, (v) => toNonNegativeInteger(v, Number.MAX_VALUE)),
   port_security_enabled: attr(true, true, toBoolean),
   tenant_id: attr(true, false, toStringValue),
   project_id: attr(true, false, toStringValue),

@@ -1,6 +1,14 @@
 import type { SubnetPoolCreate, SubnetPoolUpdate } from '../../services/subnet-pool-service.ts'
 import { attr, parseItem, readOnlyAttr, type AttrMap } from '../body.ts'
-import { toBoolean, toInteger, toList, toStringValue, toSubnetCidr, toUuid } from '../validators.ts'
+import {
+  toBoolean,
+  toInteger,
+  toList,
+  toNonNegativeInteger,
+  toStringValue,
+  toSubnetCidr,
+  toUuid,
+} from '../validators.ts'
 
 const prefixes = (v: unknown) => toList(v).map(toSubnetCidr)
 const nullable =
@@ -18,7 +26,11 @@ export const SUBNETPOOL_ATTRIBUTES = {
   max_prefixlen: attr(true, true, toInteger),
   shared: attr(true, false, toBoolean),
   is_default: attr(true, true, toBoolean),
-  default_quota: attr(true, true, nullable(toInteger)),
+  default_quota: attr(
+    true,
+    true,
+    nullable((v) => toNonNegativeInteger(v)),
+  ),
   address_scope_id: attr(true, true, nullable(toUuid)),
   tenant_id: attr(true, false, toStringValue),
   project_id: attr(true, false, toStringValue),
