@@ -121,6 +121,12 @@ describe('Infoblox driver', () => {
         200,
       )
       assert.ok(ib.state.listHostRecords().some((h) => h.name === 'vm1-renamed.cloud.example.com'))
+      // A name written as an FQDN (trailing dot) is not qualified again.
+      const fqdn = await api.put(`/v2.0/ports/${port.body.port.id}`, {
+        port: { dns_name: 'vm1-fqdn.cloud.example.com.' },
+      })
+      assert.equal(fqdn.status, 200, fqdn.text)
+      assert.ok(ib.state.listHostRecords().some((h) => h.name === 'vm1-fqdn.cloud.example.com'))
       assert.equal((await api.delete(`/v2.0/ports/${port.body.port.id}`)).status, 204)
       assert.ok(
         !ib.state.listHostRecords().some((h) => h.addresses.some((a) => a.address === address)),

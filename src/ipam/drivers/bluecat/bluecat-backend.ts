@@ -16,6 +16,7 @@ import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 import type { BamAddress, BamApi, BamAssignment, HostPlace } from './bluecat-api.ts'
 import { addressName, bamMac, ourMac, tagFields, tagOf, UDF } from './bluecat-tag.ts'
+import { qualifiedName } from '../external/qualified-name.ts'
 
 /** What the BlueCat mapping reads from `[bluecat]` (the credentials stay in the client). */
 export interface BluecatSettings {
@@ -129,8 +130,10 @@ export class BluecatBackend implements ExternalBackend {
   }
 
   private hostName(tag: ReservationTag): string {
-    const label = tag.dnsName === '' ? `port-${tag.portId}` : tag.dnsName
-    return `${label}.${this.settings.dnsZone}`
+    return qualifiedName(
+      tag.dnsName === '' ? `port-${tag.portId}` : tag.dnsName,
+      this.settings.dnsZone,
+    )
   }
 
   // ---------------------------------------------------------------- subnets

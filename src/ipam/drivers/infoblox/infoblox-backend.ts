@@ -14,6 +14,7 @@ import { ExternalIpamError } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 import { WapiClient, type WapiObject } from './wapi-client.ts'
+import { qualifiedName } from '../external/qualified-name.ts'
 
 export interface InfobloxSettings {
   readonly version: string
@@ -238,8 +239,10 @@ export class InfobloxBackend implements ExternalBackend {
   }
 
   private hostName(tag: ReservationTag): string {
-    const label = tag.dnsName === '' ? `port-${tag.portId}` : tag.dnsName
-    return `${label}.${this.settings.dnsZone}`
+    return qualifiedName(
+      tag.dnsName === '' ? `port-${tag.portId}` : tag.dnsName,
+      this.settings.dnsZone,
+    )
   }
 
   private duid(mac: string): string {

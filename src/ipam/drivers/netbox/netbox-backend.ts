@@ -31,6 +31,7 @@ import {
   poolGaps,
   valuesOf,
 } from '../external/pool-gaps.ts'
+import { qualifiedName } from '../external/qualified-name.ts'
 
 export interface NetboxSettings {
   readonly token: string
@@ -398,10 +399,7 @@ export class NetboxBackend implements ExternalBackend {
   // ---------------------------------------------------------------- addresses
 
   private dnsName(tag: ReservationTag): string {
-    if (tag.dnsName === '') return ''
-    return this.settings.dnsDomain === ''
-      ? tag.dnsName
-      : `${tag.dnsName}.${this.settings.dnsDomain}`
+    return tag.dnsName === '' ? '' : qualifiedName(tag.dnsName, this.settings.dnsDomain)
   }
 
   private addressBody(tag: ReservationTag, held: boolean): Record<string, unknown> {
