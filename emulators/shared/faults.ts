@@ -23,7 +23,10 @@ export class FaultInjector {
     this.hanging = on
   }
 
-  /** The next `count` calls fail with `status` (and a body, else the vendor's default). */
+  /**
+   * The next `count` calls fail with `status` and a body (else the vendor's default): a vendor's
+   * own error body (JSON is sent as JSON) lets tests replay a real refusal, e.g. a 400.
+   */
   failNext(count: number, status = 500, body?: string): void {
     this.failures.push({ remaining: count, status, body })
   }
@@ -104,6 +107,16 @@ export class CallCounter {
 
 export const CONTROL_PREFIX = '/__emulator'
 
+/** The content type of an injected body: JSON when it parses as JSON, HTML, else plain text. */
+function contentTypeOf(body: string): string {
+  try {
+    JSON.parse(body)
+    return 'application/json; charset=utf-8'
+  } catch {
+    return body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain'
+  }
+}
+
 /**
  * Installs fault injection and call counting on an emulator app, and the control routes
  * (`/__emulator/faults`, `/__emulator/calls`, `/__emulator/reset`) for emulators run as
@@ -132,7 +145,7 @@ export function installFaults(
       case 'fail':
         // NOTE: counted by the onResponse hook, like every answered call.
         if (decision.body !== undefined) {
-          await reply.code(decision.status).type('text/plain').send(decision.body)
+          await reply.code(decision.status).type(contentTypeOf(decision.body)).send(decision.body)
         } else {
           await defaultFailure(decision.status, reply.code(decision.status))
         }
@@ -151,12 +164,18 @@ export function installFaults(
       fail_next?: number
       fail_nth?: number
       status?: number
+      /** The failure's body: text as is, anything else as JSON (default: the vendor's own). */
+      body?: unknown
       reset_next?: number
     }
+    const failure =
+      body.body === undefined || typeof body.body === 'string'
+        ? body.body
+        : JSON.stringify(body.body)
     if (body.latency_ms !== undefined) faults.setLatency(body.latency_ms)
     if (body.hang !== undefined) faults.hang(body.hang)
-    if (body.fail_next !== undefined) faults.failNext(body.fail_next, body.status ?? 500)
-    if (body.fail_nth !== undefined) faults.failNth(body.fail_nth, body.status ?? 500)
+    if (body.fail_next !== undefined) faults.failNext(body.fail_next, body.status ?? 500, failure)
+    if (body.fail_nth !== undefined) faults.failNth(body.fail_nth, body.status ?? 500, failure)
     if (body.reset_next !== undefined) faults.resetNext(body.reset_next)
     return { ok: true }
   })

@@ -150,18 +150,18 @@ describe('SolarWinds driver', () => {
     assert.equal(freed.mac, '')
   })
 
-  test('a failure between start and finish cancels the reservation (no blocked address) and gives 503', async () => {
+  test('a failure between start and finish cancels the reservation (no blocked address): 503, or 400 when refused', async () => {
     s.em.state.addSubnet('10.90.2.0/29')
     const { net } = await subnet(s.api, '10.90.2.0/29')
-    for (const [status, body] of [
-      [500, undefined],
-      [400, '{"Message":"Verb failed for no reason"}'],
+    for (const [status, body, answer, type] of [
+      [500, undefined, 503, 'IpamDriverError'],
+      [400, '{"Message":"Verb failed for no reason"}', 400, 'IpamRequestRejected'],
     ] as const) {
       s.em.calls.reset()
       s.em.faults.failNth(2, status, body)
       const failed = await port(s.api, net)
-      assert.equal(failed.status, 503, failed.text)
-      assert.equal(failed.body.NeutronError.type, 'IpamDriverError')
+      assert.equal(failed.status, answer, failed.text)
+      assert.equal(failed.body.NeutronError.type, type)
       assert.deepEqual(
         s.em.calls.log.map((c) => `${c.path.split('/').at(-1) ?? ''} ${c.status}`),
         [

@@ -140,4 +140,85 @@ describe('the seed flow with the real openstack CLI', () => {
     )
     assert.equal(s.cidr, '10.100.0.0/26')
   })
+
+  test('port create/set/unset with allowed address pairs, extra DHCP options and a DNS name', async () => {
+    await openstack(env, 'network', 'create', 'extras')
+    await openstack(
+      env,
+      'subnet',
+      'create',
+      '--network',
+      'extras',
+      '--subnet-range',
+      '10.77.0.0/24',
+      'extras-v4',
+    )
+    interface Shown {
+      id: string
+      mac_address: string
+      dns_name: string
+      allowed_address_pairs: { ip_address: string; mac_address: string }[]
+      extra_dhcp_opts: { opt_name: string; opt_value: string; ip_version: number }[]
+    }
+    const created = await openstackJson<Shown>(
+      env,
+      'port',
+      'create',
+      '--network',
+      'extras',
+      '--allowed-address',
+      'ip-address=10.77.0.200',
+      '--extra-dhcp-option',
+      'name=bootfile-name,value=pxelinux.0',
+      '--dns-name',
+      'Web-01',
+      'vip-port',
+    )
+    assert.deepEqual(created.allowed_address_pairs, [
+      { ip_address: '10.77.0.200', mac_address: created.mac_address },
+    ])
+    assert.deepEqual(created.extra_dhcp_opts, [
+      { opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 },
+    ])
+    assert.equal(created.dns_name, 'web-01')
+    await openstack(env, 'port', 'set', '--allowed-address', 'ip-address=10.77.1.0/24', 'vip-port')
+    await openstack(
+      env,
+      'port',
+      'set',
+      '--extra-dhcp-option',
+      'name=tftp-server,value=10.77.0.2',
+      'vip-port',
+    )
+    const set = await openstackJson<Shown>(env, 'port', 'show', 'vip-port')
+    assert.deepEqual(
+      set.allowed_address_pairs.map((p) => p.ip_address),
+      ['10.77.0.200', '10.77.1.0/24'],
+    )
+    assert.deepEqual(
+      set.extra_dhcp_opts.map((o) => o.opt_name),
+      ['bootfile-name', 'tftp-server'],
+    )
+    // NOTE: as with Neutron, a pair is removed by its IP and MAC (the port's, when defaulted).
+    await openstack(
+      env,
+      'port',
+      'unset',
+      '--allowed-address',
+      `ip-address=10.77.0.200,mac-address=${created.mac_address}`,
+      'vip-port',
+    )
+    const unset = await openstackJson<Shown>(env, 'port', 'show', 'vip-port')
+    assert.deepEqual(
+      unset.allowed_address_pairs.map((p) => p.ip_address),
+      ['10.77.1.0/24'],
+    )
+    await assert.rejects(
+      openstack(env, 'port', 'set', '--dns-name', 'bad_name', 'vip-port'),
+      (e: Error & { stderr?: string }) => {
+        assert.match(e.stderr ?? '', /not a valid PQDN or FQDN/)
+        return true
+      },
+    )
+  })
 })

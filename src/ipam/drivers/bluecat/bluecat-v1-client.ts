@@ -1,7 +1,11 @@
 import { formatCidr, parseCidr, type Cidr } from '../../../domain/cidr.ts'
 import type { Interval } from '../../../domain/interval-set.ts'
 import { formatIpv4, parseIp, type IpAddress } from '../../../domain/ip-address.ts'
-import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
+import {
+  ExternalIpamError,
+  vendorReason,
+  type ExternalErrorKind,
+} from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 import { SessionCache } from '../external/session-cache.ts'
@@ -185,12 +189,16 @@ export class BluecatV1Client implements BamApi {
             : /access|permission|not permitted|not authori[sz]ed/i.test(message)
               ? 'auth'
               : /invalid|missing|required|not within|network ID|broadcast|no zone/i.test(message)
-                ? 'protocol'
+                ? 'rejected'
                 : undefined
-    if (kind !== undefined) throw this.error(kind, message)
-    // NOTE: v1 answers most failures with 500 and a message; one we cannot read is an outage.
+    // NOTE: v1 answers most failures with 500 and a message: one refusing invalid input is an
+    // answer about this request ('rejected'), one we cannot read is an outage.
+    if (kind !== undefined)
+      throw this.error(kind, kind === 'rejected' ? vendorReason(message) : message)
     if (res.status >= 500 || res.status === 429)
       throw this.error('unavailable', `HTTP ${res.status}: ${message}`)
+    if (res.status === 400 || res.status === 422)
+      throw this.error('rejected', vendorReason(message, `HTTP ${res.status}`))
     throw this.error('protocol', `HTTP ${res.status}: ${message}`)
   }
 

@@ -1,7 +1,11 @@
 import { formatCidr, parseCidr, type Cidr } from '../../../domain/cidr.ts'
 import type { Interval } from '../../../domain/interval-set.ts'
 import { formatIpv4, parseIp, type IpAddress } from '../../../domain/ip-address.ts'
-import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
+import {
+  ExternalIpamError,
+  vendorReason,
+  type ExternalErrorKind,
+} from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 import { SessionCache } from '../external/session-cache.ts'
@@ -177,6 +181,9 @@ export class BluecatV2Client implements BamApi {
     }
     if (res.status === 404)
       throw this.error('protocol', `HTTP 404 ${code}: ${message} (is this BAM 9.5+ with API v2?)`)
+    // NOTE: any other 400 (InvalidFieldValue, AddressNotInNetwork…) refuses this request only.
+    if (res.status === 400 || res.status === 422)
+      throw this.error('rejected', vendorReason(message, `HTTP ${res.status} ${code}`))
     throw this.error('protocol', `HTTP ${res.status} ${code}: ${message}`)
   }
 

@@ -3,7 +3,9 @@ import { formatCidr, type Cidr } from '../../../domain/cidr.ts'
 
 /**
  * Why an external IPAM call failed. The outage kinds become 503 IpamDriverError; the others are
- * answers of the system that map onto Neutron's errors.
+ * answers of the system that map onto Neutron's errors. 'rejected' is the system refusing this
+ * one request (a 4xx validation answer we have no better kind for): not an outage, so neither
+ * retried nor counted by the circuit breaker.
  */
 export type ExternalErrorKind =
   | 'unreachable'
@@ -17,6 +19,7 @@ export type ExternalErrorKind =
   | 'range-not-defined'
   | 'range-overlap'
   | 'not-found'
+  | 'rejected'
 
 const OUTAGES = new Set<ExternalErrorKind>([
   'unreachable',
@@ -26,6 +29,19 @@ const OUTAGES = new Set<ExternalErrorKind>([
   'unavailable',
   'protocol',
 ])
+
+/** The longest vendor text a refusal carries (the tenant reads it). */
+const MAX_REASON = 300
+
+/**
+ * A vendor's own error text made fit for a 'rejected' error: whitespace collapsed, at most
+ * {@link MAX_REASON} characters, never empty.
+ */
+export function vendorReason(text: string, fallback = 'no reason given'): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  if (flat === '') return fallback
+  return flat.length > MAX_REASON ? `${flat.slice(0, MAX_REASON)}…` : flat
+}
 
 /** A failed external call: its kind, and a cause that never carries a secret. */
 export class ExternalIpamError extends Error {
@@ -72,7 +88,35 @@ export function toNeutronError(error: ExternalIpamError, ctx: ErrorContext): Neu
         400,
         `Subnet ${ctx.cidr === undefined ? '' : formatCidr(ctx.cidr)} overlaps ${error.reason} in ${error.driver} (${ctx.scope})`,
       )
+    case 'rejected':
+      return new NeutronError(
+        'IpamRequestRejected',
+        400,
+        `${error.driver} refused the request: ${tenantReason(error)}`,
+      )
     default:
       return Errors.ipamDriverError(error.driver, error.endpoint, error.reason)
   }
+}
+
+/**
+ * The reason of a refusal as a tenant may read it: short, and without our endpoint (a vendor may
+ * echo the URL it was called on). NOTE: the endpoint is internal; the driver name says enough.
+ */
+function tenantReason(error: ExternalIpamError): string {
+  let reason = error.reason
+  for (const where of endpointForms(error.endpoint)) reason = reason.split(where).join('…')
+  return vendorReason(reason)
+}
+
+/** The endpoint as given and its scheme-and-host part (longest first). */
+function endpointForms(endpoint: string): string[] {
+  const forms = [endpoint]
+  try {
+    const url = new URL(endpoint)
+    forms.push(`${url.protocol}//${url.host}`, url.host)
+  } catch {
+    // Not a URL: only the text as given is removed.
+  }
+  return forms.filter((f) => f !== '').sort((a, b) => b.length - a.length)
 }

@@ -1,4 +1,8 @@
-import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
+import {
+  ExternalIpamError,
+  vendorReason,
+  type ExternalErrorKind,
+} from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 import { SessionCache } from '../external/session-cache.ts'
@@ -126,6 +130,8 @@ export class WapiClient {
     if (res.status === 404) throw this.error('not-found', text)
     if (/Cannot find \d+ available IP address/.test(text)) throw this.error('exhausted', text)
     if ((body.code ?? '').startsWith('Client.Ibap.Data.Conflict')) throw this.error('taken', text)
+    // NOTE: any other 400 (Client.Ibap.Data or .Proto) refuses this request only: the grid is up.
+    if (res.status === 400 || res.status === 422) throw this.error('rejected', vendorReason(text))
     throw this.error('protocol', `HTTP ${res.status} ${body.code ?? ''}: ${text}`)
   }
 

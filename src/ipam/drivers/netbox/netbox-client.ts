@@ -1,4 +1,8 @@
-import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
+import {
+  ExternalIpamError,
+  vendorReason,
+  type ExternalErrorKind,
+} from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 
@@ -56,8 +60,8 @@ export class NetboxClient {
    * @returns the parsed body (undefined for 204)
    * @throws ExternalIpamError: 'auth' (403), 'not-found' (404), 'exhausted' (409 from
    *   available-ips), 'taken' (400 duplicate address, where NetBox enforces uniqueness),
-   *   'range-overlap' (400 duplicate prefix), 'unavailable' (429, 5xx), 'protocol' otherwise,
-   *   or the transport kinds
+   *   'range-overlap' (400 duplicate prefix), 'rejected' (any other 400 or 422: a validation
+   *   refusal), 'unavailable' (429, 5xx), 'protocol' otherwise, or the transport kinds
    */
   async call(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
@@ -89,6 +93,7 @@ export class NetboxClient {
       throw this.error('taken', detail)
     if (res.status === 400 && /Duplicate prefix/i.test(detail))
       throw this.error('range-overlap', detail)
+    if (res.status === 400 || res.status === 422) throw this.error('rejected', vendorReason(detail))
     if (res.status >= 300 && res.status < 400) {
       throw this.error(
         'protocol',

@@ -10,7 +10,7 @@ import type {
   ReservationTag,
 } from '../external/external-backend.ts'
 import { runCheck } from '../external/check-runner.ts'
-import { ExternalIpamError } from '../external/external-errors.ts'
+import { ExternalIpamError, vendorReason } from '../external/external-errors.ts'
 import type { VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 import { PhpipamClient, type PhpipamAnswer, type PhpipamClientOptions } from './phpipam-client.ts'
@@ -178,8 +178,14 @@ export class PhpipamBackend implements ExternalBackend {
     return new ExternalIpamError(kind, this.driver, this.endpoint, cause)
   }
 
-  /** An answer the caller did not expect: a 5xx is an outage, anything else a protocol error. */
+  /**
+   * An answer the caller did not expect: a 5xx is an outage; a 400 or 422 is phpIPAM refusing
+   * this request ('rejected', with phpIPAM's message: not an outage); anything else a protocol
+   * error.
+   */
   private unexpected(what: string, answer: PhpipamAnswer): ExternalIpamError {
+    if (answer.status === 400 || answer.status === 422)
+      return this.fail('rejected', vendorReason(answer.message, `${what}: HTTP ${answer.status}`))
     const text = `${what}: HTTP ${answer.status}${answer.message === '' ? '' : ` ${answer.message}`}`
     return this.fail(answer.status >= 500 ? 'unavailable' : 'protocol', text)
   }

@@ -127,9 +127,10 @@ export class PhpipamClient {
 
   /**
    * One call. Lookups, PATCH and DELETE are retried on outages; creates (POST) never are.
-   * Answers the caller must judge (4xx, and a 500 carrying a message such as MariaDB's
-   * duplicate-key error) are returned; the others throw.
-   * @throws ExternalIpamError 'auth' (token or permissions refused), 'unavailable' (5xx
+   * Answers the caller must judge (4xx, among them validation refusals such as 400 "Invalid MAC
+   * address", and a 500 carrying a message such as MariaDB's duplicate-key error) are returned;
+   * the others throw.
+   * @throws ExternalIpamError 'auth' (token, permissions or app id refused), 'unavailable' (5xx
    *   without a message, 503, lock timeouts), or the transport kinds
    */
   async call(
@@ -162,6 +163,9 @@ export class PhpipamClient {
         'auth',
         `${this.who} refused (HTTP ${res.status}${message === '' ? '' : `: ${message}`})`,
       )
+    // NOTE: an unknown app id refuses every call with 400: our configuration, not the request.
+    if (res.status === 400 && /invalid application id/i.test(message))
+      throw this.error('auth', `app ${this.options.appId} refused (HTTP 400: ${message})`)
     if (res.status === 503 || res.status === 429)
       throw this.error('unavailable', `HTTP ${res.status}${message === '' ? '' : `: ${message}`}`)
     if (res.status >= 500 && (message === '' || /lock|timeout|gone away/i.test(message))) {

@@ -307,7 +307,8 @@ export class SolarwindsBackend implements ExternalBackend {
   /**
    * Phase two: the held node becomes Used with the MAC and our tag, in one update. When the
    * reservation may have lapsed already it is not finished (the address could be someone
-   * else's by now). Any failure cancels the reservation and is an outage (503).
+   * else's by now). Any failure cancels the reservation; it is an outage (503) unless SolarWinds
+   * refused the update itself (400).
    */
   private async finish(
     subnet: ExternalSubnet,
@@ -331,7 +332,9 @@ export class SolarwindsBackend implements ExternalBackend {
       )
     } catch (error) {
       await this.abandon(subnet, address, tag, uri)
-      if (error instanceof ExternalIpamError && error.isOutage) throw error
+      // NOTE: a refusal of this request stays one (400), after the cancel, like any other.
+      if (error instanceof ExternalIpamError && (error.isOutage || error.kind === 'rejected'))
+        throw error
       throw this.fail(
         'unavailable',
         `finishing the reservation of ${ip} failed (${error instanceof ExternalIpamError ? error.reason : String(error)}); it was cancelled`,

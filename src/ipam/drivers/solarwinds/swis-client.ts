@@ -1,4 +1,8 @@
-import { ExternalIpamError, type ExternalErrorKind } from '../external/external-errors.ts'
+import {
+  ExternalIpamError,
+  vendorReason,
+  type ExternalErrorKind,
+} from '../external/external-errors.ts'
 import type { HttpResponse, VendorHttp } from '../external/http-client.ts'
 import type { Resilience } from '../external/resilience.ts'
 
@@ -86,6 +90,9 @@ export class SwisClient {
     if (/does not exist|was not found|is not reserved/i.test(message))
       throw this.error('not-found', message)
     if (/overlap/i.test(message)) throw this.error('range-overlap', message)
+    // NOTE: SWIS refuses a verb or an update it finds invalid with 400: that request only.
+    if (res.status === 400 || res.status === 422)
+      throw this.error('rejected', vendorReason(message))
     throw this.error('protocol', `HTTP ${res.status}: ${message}`)
   }
 
