@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { TokenStore } from '../../src/auth/token-store.ts'
 import { buildConfig } from '../../src/config/load-config.ts'
@@ -20,8 +20,15 @@ export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots')
 /** A laptop screen. */
 export const VIEWPORT = { width: 1366, height: 768 }
 
+/** A phone screen (an iPhone 12 to 15, in CSS pixels). */
+export const PHONE_VIEWPORT = { width: 390, height: 844 }
+
 const WEB = join(ROOT, 'web')
 const DIST_INDEX = join(WEB, 'dist', 'index.html')
+/** Held (a directory: creating it is atomic) by the one test process that builds the dashboard. */
+const BUILD_LOCK = join(ROOT, 'test-output', 'dashboard-build.lock')
+/** A lock older than this was left by a killed run. */
+const STALE_LOCK_MS = 120_000
 
 function newestMtime(path: string): number {
   const stat = statSync(path)
@@ -31,24 +38,72 @@ function newestMtime(path: string): number {
   return newest
 }
 
-/**
- * Builds the dashboard (`npx vite build web`) when web/dist is missing or older than its
- * sources, as `npm start` does.
- */
-export function ensureDashboardBuilt(): void {
+function dashboardIsCurrent(): boolean {
   const sources = Math.max(
     newestMtime(join(WEB, 'src')),
     newestMtime(join(WEB, 'index.html')),
     newestMtime(join(WEB, 'vite.config.ts')),
+    // NOTE: files copied as they are into the build (the favicon).
+    existsSync(join(WEB, 'public')) ? newestMtime(join(WEB, 'public')) : 0,
   )
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources) return
-  const build = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-  if (build.status !== 0) {
-    throw new Error(`npx vite build web failed:\n${build.stdout}\n${build.stderr}`)
+  return existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= sources
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+function lockAge(): number {
+  try {
+    return Date.now() - statSync(BUILD_LOCK).mtimeMs
+  } catch {
+    return 0
   }
+}
+
+/** Runs `build` holding {@link BUILD_LOCK}, waiting (up to 3 minutes) for another holder. */
+function withBuildLock(build: () => void): void {
+  mkdirSync(dirname(BUILD_LOCK), { recursive: true })
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK)
+      break
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      if (lockAge() > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true })
+      if (Date.now() > deadline) throw new Error(`${BUILD_LOCK} is still held after 3 minutes`)
+      sleepSync(200)
+    }
+  }
+  try {
+    build()
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Builds the dashboard (`npx vite build web`) when web/dist is missing or older than its
+ * sources, as `npm start` does.
+ *
+ * NOTE: test files run in parallel processes, and Vite refuses a second build of the same
+ * project while one runs ("Found another Vite build process"): one process builds under a lock
+ * while the others wait for it, then find the build current.
+ * @throws Error with Vite's output when the build fails
+ */
+export function ensureDashboardBuilt(): void {
+  if (dashboardIsCurrent()) return
+  withBuildLock(() => {
+    if (dashboardIsCurrent()) return
+    const build = spawnSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+    if (build.status !== 0) {
+      throw new Error(`npx vite build web failed:\n${build.stdout}\n${build.stderr}`)
+    }
+  })
 }
 
 /**
@@ -79,9 +134,10 @@ export async function launchChromium(): Promise<Browser> {
 /** A fresh browser context (one per user: no shared storage) with a laptop-sized page. */
 export async function newUserPage(
   browser: Browser,
+  viewport: { width: number; height: number } = VIEWPORT,
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
-    viewport: VIEWPORT,
+    viewport,
     locale: 'en-US',
     timezoneId: 'UTC',
   })
@@ -136,6 +192,27 @@ export async function startDashboardServer(): Promise<DashboardServer> {
       await db.drop()
     },
   }
+}
+
+/**
+ * Creates a resource through the API as the token's user, e.g. `create(url, token,
+ * '/v2.0/networks', { network: { name: 'n' } })`, and returns the answer's body.
+ * @throws Error with the server's answer unless it is 201 Created
+ */
+export async function create<T>(
+  url: string,
+  token: string,
+  path: string,
+  body: unknown,
+): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'X-Auth-Token': token, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const text = await response.text()
+  if (response.status !== 201) throw new Error(`POST ${path}: ${response.status} ${text}`)
+  return JSON.parse(text) as T
 }
 
 /** Polls `check` until it stops throwing (or the time is up, then throws its last error). */

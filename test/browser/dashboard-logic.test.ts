@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import fc from 'fast-check'
+import { isAutoAddress } from '../../src/services/ipam-spec.ts'
 import { ApiError, errorFromResponse, nextMarker } from '../../web/src/api/api-client.ts'
 import { ipamCall } from '../../web/src/pages/ipam/ipam-call.ts'
 import {
@@ -9,7 +10,15 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../../web/src/api/json-bigint.ts'
+import type { Whoami } from '../../web/src/api/neutron-types.ts'
+import {
+  automaticAddresses,
+  describeAutomaticAddresses,
+  isAutoAddressSubnet,
+  type AddressingSubnet,
+} from '../../web/src/lib/automatic-addresses.ts'
 import { formatIp, parseCidr, parseIp } from '../../web/src/lib/ip-address.ts'
+import { mayChange } from '../../web/src/lib/ownership.ts'
 import {
   cidrProblem,
   EMPTY_SUBNET_FORM,
@@ -313,5 +322,56 @@ describe('API errors for people', () => {
       ),
       /Only administrators may see this/,
     )
+  })
+})
+
+describe('automatic port addresses, as the Create Port dialog describes them', () => {
+  const v4: AddressingSubnet = { ip_version: 4, ipv6_address_mode: null, ipv6_ra_mode: null }
+  const v6 = (address: string | null, ra: string | null = null): AddressingSubnet => ({
+    ip_version: 6,
+    ipv6_address_mode: address,
+    ipv6_ra_mode: ra,
+  })
+
+  test('one IPv4 and one stateful IPv6 however many subnets, plus one per SLAAC subnet', () => {
+    const subnets = [v4, v4, v6('dhcpv6-stateful'), v6(null), v6('slaac'), v6('dhcpv6-stateless')]
+    assert.deepEqual(automaticAddresses(subnets), { ipv4: 1, ipv6: 1, slaac: 2, total: 4 })
+    assert.equal(
+      describeAutomaticAddresses(subnets),
+      'On this network (6 subnets) the port gets 4 addresses: one IPv4, one stateful IPv6 and one on each of 2 SLAAC subnets.',
+    )
+    assert.equal(
+      describeAutomaticAddresses([v4]),
+      'On this network (1 subnet) the port gets 1 address: one IPv4.',
+    )
+    assert.equal(
+      describeAutomaticAddresses([]),
+      'This network has no subnet: the port gets no address.',
+    )
+  })
+
+  test('a SLAAC subnet is one the server treats as one (the RA mode counts when no address mode)', () => {
+    const mode = fc.constantFrom(null, 'slaac', 'dhcpv6-stateful', 'dhcpv6-stateless')
+    fc.assert(
+      fc.property(mode, mode, (address, ra) => {
+        assert.equal(isAutoAddressSubnet(v6(address, ra)), isAutoAddress(v6(address, ra)))
+      }),
+    )
+    assert.equal(isAutoAddressSubnet(v4), false)
+  })
+})
+
+describe('which resources the dashboard offers to change', () => {
+  const user = (project_id: string, is_admin: boolean): Whoami => ({
+    project_id,
+    user_id: 'someone',
+    roles: is_admin ? ['admin'] : ['member'],
+    is_admin,
+  })
+
+  test('its own project’s, or any for an admin', () => {
+    assert.equal(mayChange(user('demo', false), 'demo'), true)
+    assert.equal(mayChange(user('demo', false), 'ops'), false)
+    assert.equal(mayChange(user('admin', true), 'ops'), true)
   })
 })

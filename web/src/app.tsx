@@ -54,6 +54,11 @@ export function App(): ReactNode {
     tokenStorage.clear()
     setSignedIn(undefined)
     setNotice(reason)
+    // NOTE: after Sign out (no reason), whoever signs in next (maybe someone else, e.g. a member
+    // after an admin) starts at home, not on the page the previous user left open, which they
+    // may not be allowed to see. An expired token keeps the page: it is most likely the same
+    // person signing in again to carry on.
+    if (reason === undefined) navigate('/', { replace: true })
   }, [])
 
   // A token kept from earlier in this tab: check it is still valid.

@@ -66,15 +66,18 @@ export function AppLayout({ path, announcement, children }: AppLayoutProps): Rea
           <span>
             Roles <strong>{whoami.roles.join(', ') || 'none'}</strong>
           </span>
-          <button
-            type="button"
-            onClick={() => {
-              signOut()
-            }}
-          >
-            Sign out
-          </button>
         </div>
+        {/* NOTE: beside the identity, not inside it, so that on a phone it stays on the first
+            line next to the brand while the identity wraps below. */}
+        <button
+          type="button"
+          className="sign-out"
+          onClick={() => {
+            signOut()
+          }}
+        >
+          Sign out
+        </button>
       </header>
       <div className="shell">
         <nav className="sidenav" aria-label="Main">

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useRef, useState, type ReactNode } from 'react'
 import { describeError } from '../api/api-client.ts'
 import { BusyIndicator } from './busy-indicator.tsx'
 import { ErrorMessage } from './error-message.tsx'
@@ -12,7 +12,10 @@ export interface ConfirmDialogProps {
   readonly confirmLabel: string
   /** Shown while `onConfirm` runs, e.g. "Deleting port…". */
   readonly busyLabel: string
-  /** Runs the action; a rejection is shown in the dialog, which stays open. */
+  /**
+   * Runs the action; a rejection is shown in the dialog, which stays open (to read it, or to try
+   * again) until Cancel, Close or Escape.
+   */
   readonly onConfirm: () => Promise<void>
   readonly onClose: () => void
 }
@@ -21,6 +24,7 @@ export interface ConfirmDialogProps {
 export function ConfirmDialog(props: ConfirmDialogProps): ReactNode {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>(undefined)
+  const cancel = useRef<HTMLButtonElement>(null)
   const confirm = async (): Promise<void> => {
     setBusy(true)
     setError(undefined)
@@ -29,6 +33,8 @@ export function ConfirmDialog(props: ConfirmDialogProps): ReactNode {
     } catch (e) {
       setError(describeError(e))
       setBusy(false)
+      // NOTE: the confirm button lost focus while disabled; Cancel is the likely next step.
+      cancel.current?.focus()
     }
   }
   return (
@@ -37,7 +43,7 @@ export function ConfirmDialog(props: ConfirmDialogProps): ReactNode {
       <ErrorMessage message={error} />
       {busy ? <BusyIndicator label={props.busyLabel} /> : null}
       <footer className="dialog-actions">
-        <button type="button" onClick={props.onClose} data-autofocus>
+        <button type="button" ref={cancel} onClick={props.onClose} data-autofocus>
           Cancel
         </button>
         <button

@@ -5,6 +5,7 @@ import { BusyIndicator } from '../components/busy-indicator.tsx'
 import { ErrorMessage } from '../components/error-message.tsx'
 import { ModalDialog } from '../components/modal-dialog.tsx'
 import { useLoad } from '../hooks/use-load.ts'
+import { describeAutomaticAddresses } from '../lib/automatic-addresses.ts'
 import { nameOrId } from '../lib/display-format.ts'
 import { addressProblem } from '../lib/subnet-form.ts'
 import { useSession } from '../session/session-context.ts'
@@ -18,9 +19,9 @@ export interface CreatePortDialogProps {
 }
 
 /**
- * Creates a port: with an automatic address (one from each subnet of the network, as the IPAM
- * driver allocates it) or on a chosen subnet, optionally with a chosen address; plus name, DNS
- * name and device.
+ * Creates a port: with automatic addresses (as the server plans them: one IPv4, one stateful
+ * IPv6, one per SLAAC subnet) or on a chosen subnet, optionally with a chosen address; plus
+ * name, DNS name and device.
  */
 export function CreatePortDialog({
   network,
@@ -69,6 +70,12 @@ export function CreatePortDialog({
   const subnetProblem =
     submitted && mode === 'chosen' && subnet === undefined ? 'Choose a subnet.' : undefined
   const networkProblem = submitted && networkId === '' ? 'Choose a network.' : undefined
+  // NOTE: said per network because "automatic" is not one address per subnet (see the helper);
+  // hidden while loading, since `data` still holds the previously chosen network's subnets.
+  const autoHelp =
+    mode === 'auto' && networkId !== '' && !subnets.loading && subnets.data !== undefined
+      ? describeAutomaticAddresses(subnets.data)
+      : undefined
 
   const submit = async (): Promise<void> => {
     setSubmitted(true)
@@ -171,11 +178,12 @@ export function CreatePortDialog({
                   type="radio"
                   name="port-address-mode"
                   checked={mode === 'auto'}
+                  aria-describedby={autoHelp === undefined ? undefined : 'port-auto-help'}
                   onChange={() => {
                     setMode('auto')
                   }}
                 />{' '}
-                Automatic (one from each subnet)
+                Automatic (one IPv4, one IPv6, plus one per SLAAC subnet)
               </label>
               <label>
                 <input
@@ -189,6 +197,11 @@ export function CreatePortDialog({
                 On a chosen subnet
               </label>
             </div>
+            {autoHelp === undefined ? null : (
+              <p className="help" id="port-auto-help" data-testid="port-auto-help">
+                {autoHelp}
+              </p>
+            )}
             {mode === 'chosen' ? (
               <div className="field-row">
                 <div className="field">

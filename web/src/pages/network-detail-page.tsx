@@ -28,6 +28,7 @@ import { DeletePortDialog } from '../dialogs/delete-port-dialog.tsx'
 import { useLoad } from '../hooks/use-load.ts'
 import { usePagedList } from '../hooks/use-paged-list.ts'
 import { formatTime, nameOrId } from '../lib/display-format.ts'
+import { mayChange, notOwnedReason } from '../lib/ownership.ts'
 import { navigate } from '../router/router.tsx'
 import { useSession } from '../session/session-context.ts'
 
@@ -55,7 +56,7 @@ function ipv6Modes(s: Subnet): string {
  * from here; availability is reloaded after every change.
  */
 export function NetworkDetailPage({ networkId }: NetworkDetailPageProps): ReactNode {
-  const { api, announce } = useSession()
+  const { api, whoami, announce } = useSession()
   const [dialog, setDialog] = useState<Dialog | undefined>(undefined)
   const [portFilters, setPortFilters] = useState<PortFilterValues>(NO_PORT_FILTERS)
   const close = (): void => {
@@ -77,14 +78,20 @@ export function NetworkDetailPage({ networkId }: NetworkDetailPageProps): ReactN
         .then((b) => b.subnets),
     [networkId],
   )
+  // NOTE: the server shows a network's IP availability only to its project and to admins (not
+  // to the projects it is shared with): not asked for otherwise, rather than shown as an error.
+  // A tenant's own network is known as such once loaded.
+  const mayAskAvailability = whoami.is_admin || network.data?.project_id === whoami.project_id
   const availability = useLoad(
-    () =>
-      api
-        .get<{
-          network_ip_availability: NetworkAvailability
-        }>(`/v2.0/network-ip-availabilities/${networkId}`)
-        .then((b) => b.network_ip_availability),
-    [networkId],
+    async () =>
+      mayAskAvailability
+        ? (
+            await api.get<{ network_ip_availability: NetworkAvailability }>(
+              `/v2.0/network-ip-availabilities/${networkId}`,
+            )
+          ).network_ip_availability
+        : undefined,
+    [networkId, mayAskAvailability],
   )
   const ports = usePagedList<Port>(async (marker, limit) => {
     const body = await api.get<{ ports: Port[]; ports_links?: PageLink[] }>('/v2.0/ports', {
@@ -125,6 +132,7 @@ export function NetworkDetailPage({ networkId }: NetworkDetailPageProps): ReactN
     )
   }
   const title = nameOrId(n)
+  const owned = mayChange(whoami, n.project_id)
   return (
     <section>
       <PageHeader
@@ -145,18 +153,25 @@ export function NetworkDetailPage({ networkId }: NetworkDetailPageProps): ReactN
             >
               Refresh
             </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                setDialog({ kind: 'delete-network' })
-              }}
-            >
-              Delete network
-            </button>
+            {owned ? (
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  setDialog({ kind: 'delete-network' })
+                }}
+              >
+                Delete network
+              </button>
+            ) : null}
           </>
         }
       />
+      {owned ? null : (
+        <p className="notice" data-testid="not-owned">
+          {notOwnedReason(n.project_id)} You can create ports on it.
+        </p>
+      )}
       <dl className="details">
         <div>
           <dt>ID</dt>
@@ -199,15 +214,17 @@ export function NetworkDetailPage({ networkId }: NetworkDetailPageProps): ReactN
       <section aria-labelledby="subnets-heading" className="panel">
         <div className="section-title-row">
           <h2 id="subnets-heading">Subnets</h2>
-          <button
-            type="button"
-            className="primary"
-            onClick={() => {
-              setDialog({ kind: 'create-subnet' })
-            }}
-          >
-            Create subnet
-          </button>
+          {owned ? (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setDialog({ kind: 'create-subnet' })
+              }}
+            >
+              Create subnet
+            </button>
+          ) : null}
         </div>
         <ErrorMessage message={subnets.error} title="Could not load subnets." />
         <ErrorMessage message={availability.error} title="Could not load IP availability." />
@@ -289,16 +306,18 @@ export function NetworkDetailPage({ networkId }: NetworkDetailPageProps): ReactN
                           )}
                         </td>
                         <td className="actions">
-                          <button
-                            type="button"
-                            className="danger small"
-                            aria-label={`Delete subnet ${s.cidr}`}
-                            onClick={() => {
-                              setDialog({ kind: 'delete-subnet', subnet: s })
-                            }}
-                          >
-                            Delete
-                          </button>
+                          {mayChange(whoami, s.project_id) ? (
+                            <button
+                              type="button"
+                              className="danger small"
+                              aria-label={`Delete subnet ${s.cidr}`}
+                              onClick={() => {
+                                setDialog({ kind: 'delete-subnet', subnet: s })
+                              }}
+                            >
+                              Delete
+                            </button>
+                          ) : null}
                         </td>
                       </tr>
                     )

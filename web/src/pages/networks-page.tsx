@@ -9,6 +9,7 @@ import { Pager } from '../components/pager.tsx'
 import { CreateNetworkDialog } from '../dialogs/create-network-dialog.tsx'
 import { usePagedList } from '../hooks/use-paged-list.ts'
 import { nameOrId, shortId } from '../lib/display-format.ts'
+import { mayChange, notOwnedReason } from '../lib/ownership.ts'
 import { Link } from '../router/router.tsx'
 import { useSession } from '../session/session-context.ts'
 
@@ -142,16 +143,23 @@ export function NetworksPage(): ReactNode {
                     <td>{n.mtu}</td>
                     {whoami.is_admin ? <td title={n.project_id}>{shortId(n.project_id)}</td> : null}
                     <td className="actions">
-                      <button
-                        type="button"
-                        className="danger small"
-                        aria-label={`Delete network ${nameOrId(n)}`}
-                        onClick={() => {
-                          setDeleting(n)
-                        }}
-                      >
-                        Delete
-                      </button>
+                      {mayChange(whoami, n.project_id) ? (
+                        <button
+                          type="button"
+                          className="danger small"
+                          aria-label={`Delete network ${nameOrId(n)}`}
+                          onClick={() => {
+                            setDeleting(n)
+                          }}
+                        >
+                          Delete
+                        </button>
+                      ) : (
+                        // NOTE: a non-admin sees a network it does not own only when it is shared.
+                        <span className="muted small-text" title={notOwnedReason(n.project_id)}>
+                          Shared with you
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))
