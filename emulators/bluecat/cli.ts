@@ -1,68 +1,107 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import {
+  COMMON_OPTIONS,
+  FAULTS_HELP,
+  listOrNone,
+  parseOrExplain,
+  portOf,
+  printBanner,
+  printUsage,
+  untilStopped,
+  usageError,
+} from '../shared/emulator-cli.ts'
 import { startBluecatEmulator } from './bluecat-emulator.ts'
 
-const USAGE = `usage: npm run emulator -- bluecat --port N --username U --password P
-  [--configuration NAME] [--session-timeout SECONDS] [--tls-key FILE --tls-cert FILE]
-  [--block CIDR]... [--network CIDR]... [--view NAME [--zone FQDN]...]
-`
+const USAGE = `usage: npm run emulator -- bluecat --username U --password P [--port N]
+  [--configuration NAME] [--session-timeout SECONDS] [--block CIDR]... [--network CIDR]...
+  [--view NAME [--zone FQDN]...] [--tls-key FILE --tls-cert FILE]
 
-function fail(message: string): void {
-  process.stderr.write(`${message}\n${USAGE}`)
-  process.exitCode = 2
-}
+BlueCat Address Manager: the RESTful v2 API (/api/v2/, BAM 9.5+) and the legacy v1 REST API
+(/Services/REST/v1/) on one port, sharing one state (IPv4 blocks, networks, addresses, DNS).
+
+options:
+${COMMON_OPTIONS}
+  --username U             the API user (required)
+  --password P             its password (required)
+  --configuration NAME     the configuration that exists at start (default "default")
+  --session-timeout S      lifetime of v1 tokens and v2 sessions (default 86400)
+  --block CIDR             an IPv4 block (pre-defined range); repeatable
+  --network CIDR           an IPv4 network in the smallest block holding it; repeatable
+  --view NAME              a DNS view (for dns_view)
+  --zone FQDN              a zone in that view (for dns_zone); repeatable
+
+neutron.conf: [DEFAULT] ipam_driver = bluecat; [bluecat] url = the URL printed at start,
+api_version = v2 (or v1), username, password, configuration (and dns_view, dns_zone).
+
+${FAULTS_HELP}
+`
 
 /**
  * `npm run emulator -- bluecat …`: serves the BlueCat emulator (v1 and v2) on 127.0.0.1 until
  * SIGINT or SIGTERM, optionally seeded with blocks, networks, a DNS view and zones.
  */
 export async function runFromCli(args: string[]): Promise<void> {
-  let values
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      options: {
-        port: { type: 'string', default: '0' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        configuration: { type: 'string', default: 'default' },
-        'session-timeout': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        block: { type: 'string', multiple: true, default: [] },
-        network: { type: 'string', multiple: true, default: [] },
-        view: { type: 'string' },
-        zone: { type: 'string', multiple: true, default: [] },
-      },
-    }).values
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error))
+  const values = parseOrExplain(
+    USAGE,
+    () =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          help: { type: 'boolean', short: 'h', default: false },
+          port: { type: 'string', default: '0' },
+          username: { type: 'string' },
+          password: { type: 'string' },
+          configuration: { type: 'string', default: 'default' },
+          'session-timeout': { type: 'string' },
+          'tls-key': { type: 'string' },
+          'tls-cert': { type: 'string' },
+          block: { type: 'string', multiple: true, default: [] },
+          network: { type: 'string', multiple: true, default: [] },
+          view: { type: 'string' },
+          zone: { type: 'string', multiple: true, default: [] },
+        },
+      }).values,
+  )
+  if (values === undefined) return
+  if (values.help) {
+    printUsage(USAGE)
     return
   }
-  const port = Number.parseInt(values.port, 10)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    fail(`invalid --port ${values.port}`)
-    return
-  }
-  if (values.username === undefined || values.password === undefined) {
-    fail('--username and --password are required')
-    return
-  }
-  if ((values['tls-key'] === undefined) !== (values['tls-cert'] === undefined)) {
-    fail('--tls-key and --tls-cert go together')
-    return
-  }
+  const port = portOf(values.port)
+  const { username, password } = values
   const timeout = values['session-timeout']
+  const tlsKey = values['tls-key']
+  const tlsCert = values['tls-cert']
+  let problem: string | undefined
+  if (port === undefined) problem = `invalid --port ${values.port}`
+  else if (username === undefined || password === undefined)
+    problem = '--username and --password are required'
+  else if (timeout !== undefined && !/^\d+$/.test(timeout))
+    problem = '--session-timeout must be seconds'
+  else if ((tlsKey === undefined) !== (tlsCert === undefined))
+    problem = '--tls-key and --tls-cert go together'
+  else if (values.zone.length > 0 && values.view === undefined)
+    problem = '--zone needs --view (the DNS view holding the zones)'
+  if (
+    problem !== undefined ||
+    port === undefined ||
+    username === undefined ||
+    password === undefined
+  ) {
+    usageError(problem ?? 'invalid options', USAGE)
+    return
+  }
   const emulator = await startBluecatEmulator({
     port,
-    username: values.username,
-    password: values.password,
+    username,
+    password,
     configuration: values.configuration,
     ...(timeout === undefined ? {} : { sessionTimeoutSeconds: Number.parseInt(timeout, 10) }),
-    ...(values['tls-key'] === undefined || values['tls-cert'] === undefined
+    ...(tlsKey === undefined || tlsCert === undefined
       ? {}
-      : { tls: { key: readFileSync(values['tls-key']), cert: readFileSync(values['tls-cert']) } }),
+      : { tls: { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } }),
   })
   try {
     for (const block of values.block) emulator.state.addBlock(block)
@@ -73,15 +112,29 @@ export async function runFromCli(args: string[]): Promise<void> {
     }
   } catch (error) {
     await emulator.close()
-    fail(`cannot seed: ${error instanceof Error ? error.message : String(error)}`)
+    usageError(`cannot seed: ${error instanceof Error ? error.message : String(error)}`, USAGE)
     return
   }
-  process.stdout.write(
-    `BlueCat Address Manager emulator listening on ${emulator.url} (v1 /Services/REST/v1/, v2 /api/v2/, configuration "${values.configuration}")\n`,
-  )
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
+  printBanner({
+    title: 'BlueCat Address Manager emulator',
+    url: emulator.url,
+    emulates: `RESTful v2 API at ${emulator.url}/api/v2/ and legacy v1 REST at ${emulator.url}/Services/REST/v1/`,
+    credentials: `${username} / ${password} (v2: POST /api/v2/sessions, then Basic with the session; v1: login, then the BAMAuthToken)`,
+    seeded: `configuration "${values.configuration}"; blocks: ${listOrNone(values.block)}; networks: ${listOrNone(values.network)}; DNS view: ${values.view ?? 'none'}; zones: ${listOrNone(values.zone)}`,
+    config: [
+      '[DEFAULT]',
+      'ipam_driver = bluecat',
+      '[bluecat]',
+      `url = ${emulator.url}`,
+      'api_version = v2',
+      `username = ${username}`,
+      `password = ${password}`,
+      `configuration = ${values.configuration}`,
+      ...(values.view === undefined ? [] : [`dns_view = ${values.view}`]),
+      ...(values.zone[0] === undefined ? [] : [`dns_zone = ${values.zone[0]}`]),
+      ...(tlsCert === undefined ? [] : [`ssl_verify = ${tlsCert}`]),
+    ],
   })
+  await untilStopped()
   await emulator.close()
 }

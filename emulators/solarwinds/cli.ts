@@ -1,79 +1,126 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import {
+  COMMON_OPTIONS,
+  FAULTS_HELP,
+  listOrNone,
+  parseOrExplain,
+  portOf,
+  printBanner,
+  printUsage,
+  untilStopped,
+  usageError,
+} from '../shared/emulator-cli.ts'
 import { startSolarwindsEmulator } from './solarwinds-emulator.ts'
 
-const USAGE = `usage: npm run emulator -- solarwinds --port N --username U --password P
-  [--reservation-ttl SECONDS] [--tls-key FILE --tls-cert FILE]
-  [--supernet CIDR]... [--subnet CIDR]...
-`
+const SWIS_PATH = '/SolarWinds/InformationService/v3/Json/'
 
-function fail(message: string): void {
-  process.stderr.write(`${message}\n${USAGE}`)
-  process.exitCode = 2
-}
+const USAGE = `usage: npm run emulator -- solarwinds --username U --password P [--port N]
+  [--reservation-ttl SECONDS] [--supernet CIDR]... [--subnet CIDR]...
+  [--tls-key FILE --tls-cert FILE]
+
+SolarWinds IPAM through the SWIS REST/JSON endpoint (${SWIS_PATH}; the real one
+listens on 17774): SWQL queries, IPAM verbs (StartIpReservation, FinishIpReservation, …),
+IPAM.IPNode updates, HTTP Basic with the Orion account.
+
+options:
+${COMMON_OPTIONS}
+  --username U             the Orion account (required)
+  --password P             its password (required)
+  --reservation-ttl S      a StartIpReservation lapses after S seconds instead of the verb's
+                           minutes (to watch reservations expire)
+  --supernet CIDR          a supernet under the root folder; repeatable
+  --subnet CIDR            a subnet (pre-defined range) under the root folder; repeatable
+
+neutron.conf: [DEFAULT] ipam_driver = solarwinds; [solarwinds] url = the URL printed at
+start, username, password.
+
+${FAULTS_HELP}
+`
 
 /**
  * `npm run emulator -- solarwinds …`: serves the SWIS REST/JSON emulator on 127.0.0.1 until
  * SIGINT or SIGTERM, optionally seeded with supernets and subnets under the root folder.
  */
 export async function runFromCli(args: string[]): Promise<void> {
-  let values
-  try {
-    values = parseArgs({
-      args,
-      strict: true,
-      options: {
-        port: { type: 'string', default: '0' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'reservation-ttl': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        supernet: { type: 'string', multiple: true, default: [] },
-        subnet: { type: 'string', multiple: true, default: [] },
-      },
-    }).values
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error))
+  const values = parseOrExplain(
+    USAGE,
+    () =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          help: { type: 'boolean', short: 'h', default: false },
+          port: { type: 'string', default: '0' },
+          username: { type: 'string' },
+          password: { type: 'string' },
+          'reservation-ttl': { type: 'string' },
+          'tls-key': { type: 'string' },
+          'tls-cert': { type: 'string' },
+          supernet: { type: 'string', multiple: true, default: [] },
+          subnet: { type: 'string', multiple: true, default: [] },
+        },
+      }).values,
+  )
+  if (values === undefined) return
+  if (values.help) {
+    printUsage(USAGE)
     return
   }
-  const port = Number.parseInt(values.port, 10)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    fail(`invalid --port ${values.port}`)
-    return
-  }
-  if (values.username === undefined || values.password === undefined) {
-    fail('--username and --password are required')
-    return
-  }
-  if ((values['tls-key'] === undefined) !== (values['tls-cert'] === undefined)) {
-    fail('--tls-key and --tls-cert go together')
-    return
-  }
+  const port = portOf(values.port)
+  const { username, password } = values
   const ttl = values['reservation-ttl']
+  const tlsKey = values['tls-key']
+  const tlsCert = values['tls-cert']
+  let problem: string | undefined
+  if (port === undefined) problem = `invalid --port ${values.port}`
+  else if (username === undefined || password === undefined)
+    problem = '--username and --password are required'
+  else if (ttl !== undefined && !/^\d+$/.test(ttl)) problem = '--reservation-ttl must be seconds'
+  else if ((tlsKey === undefined) !== (tlsCert === undefined))
+    problem = '--tls-key and --tls-cert go together'
+  if (
+    problem !== undefined ||
+    port === undefined ||
+    username === undefined ||
+    password === undefined
+  ) {
+    usageError(problem ?? 'invalid options', USAGE)
+    return
+  }
   const emulator = await startSolarwindsEmulator({
     port,
-    username: values.username,
-    password: values.password,
+    username,
+    password,
     ...(ttl === undefined ? {} : { reservationTtlSeconds: Number.parseInt(ttl, 10) }),
-    ...(values['tls-key'] === undefined || values['tls-cert'] === undefined
+    ...(tlsKey === undefined || tlsCert === undefined
       ? {}
-      : { tls: { key: readFileSync(values['tls-key']), cert: readFileSync(values['tls-cert']) } }),
+      : { tls: { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } }),
   })
   try {
     for (const supernet of values.supernet) emulator.state.addSupernet(supernet)
     for (const subnet of values.subnet) emulator.state.addSubnet(subnet)
   } catch (error) {
     await emulator.close()
-    fail(`cannot seed: ${error instanceof Error ? error.message : String(error)}`)
+    usageError(`cannot seed: ${error instanceof Error ? error.message : String(error)}`, USAGE)
     return
   }
-  process.stdout.write(
-    `SolarWinds IPAM (SWIS REST/JSON) emulator listening on ${emulator.url}/SolarWinds/InformationService/v3/Json/\n`,
-  )
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
+  printBanner({
+    title: 'SolarWinds IPAM (SWIS REST/JSON) emulator',
+    url: emulator.url,
+    emulates: `SWIS REST/JSON at ${emulator.url}${SWIS_PATH} (SWQL, IPAM verbs, IPAM.IPNode)`,
+    credentials: `${username} / ${password} (HTTP Basic)`,
+    seeded: `supernets: ${listOrNone(values.supernet)}; subnets: ${listOrNone(values.subnet)}`,
+    config: [
+      '[DEFAULT]',
+      'ipam_driver = solarwinds',
+      '[solarwinds]',
+      `url = ${emulator.url}`,
+      `username = ${username}`,
+      `password = ${password}`,
+      ...(tlsCert === undefined ? [] : [`ssl_verify = ${tlsCert}`]),
+    ],
   })
+  await untilStopped()
   await emulator.close()
 }

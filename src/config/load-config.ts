@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Option, OptionValues } from './options.ts'
 import {
   IniSyntaxError,
@@ -23,6 +24,14 @@ export class ConfigError extends Error {
     this.name = 'ConfigError'
   }
 }
+
+/**
+ * The default `state_path`: the installation's `data/` directory, whatever directory a command
+ * runs from, so that `xloud serve` and `xloud token …` always share one database and one token
+ * file. NOTE: a state_path given in a file is used as written (relative to the working
+ * directory), as oslo.config does.
+ */
+export const DEFAULT_STATE_PATH = resolve(import.meta.dirname, '../../data')
 
 type SectionName = keyof Schema
 const SECTION_NAMES = Object.keys(SCHEMA) as SectionName[]
@@ -66,6 +75,7 @@ export function buildConfig(sections: IniSections, file?: string): Config {
   for (const [key, entry] of sections.get('DEFAULT') ?? new Map<string, IniEntry>())
     rawDefaults.set(key, entry.value)
   const defaultText = (key: string): string => {
+    if (key === 'state_path') return rawDefaults.get(key) ?? DEFAULT_STATE_PATH
     const option = (SCHEMA.DEFAULT as Record<string, Option<unknown>>)[key]
     const fallback = option?.default
     return (
@@ -82,6 +92,7 @@ export function buildConfig(sections: IniSections, file?: string): Config {
   const result: Record<string, Record<string, unknown>> = {}
   for (const name of SECTION_NAMES) {
     const values = sectionDefaults(name)
+    if (name === 'DEFAULT') values.state_path = DEFAULT_STATE_PATH
     const schema = SCHEMA[name] as Record<string, Option<unknown>>
     for (const [key, option] of Object.entries(schema)) {
       if (typeof option.default === 'string')

@@ -59,7 +59,7 @@ export const SCHEMA = {
     ),
     state_path: opt.string(
       './data',
-      'Directory for the SQLite database and the token file when their own options are not set.',
+      "Directory for the SQLite database and the token file when their own options are not set. Unset, it is the installation's data/ directory (./data of the project), whatever directory the command runs from; a relative value given here is relative to the working directory.",
     ),
     debug: opt.bool(false, 'Log at debug level.'),
     global_physnet_mtu: opt.int(

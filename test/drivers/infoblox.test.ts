@@ -127,6 +127,8 @@ describe('Infoblox driver', () => {
       })
       assert.equal(fqdn.status, 200, fqdn.text)
       assert.ok(ib.state.listHostRecords().some((h) => h.name === 'vm1-fqdn.cloud.example.com'))
+      const check = await api.post<{ reconcile: { stale: unknown[] } }>('/v2.0/ipam/reconcile', {})
+      assert.deepEqual(check.body.reconcile.stale, [], 'the FQDN is not reported stale')
       assert.equal((await api.delete(`/v2.0/ports/${port.body.port.id}`)).status, 204)
       assert.ok(
         !ib.state.listHostRecords().some((h) => h.addresses.some((a) => a.address === address)),

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster'
 import type { Logger } from 'pino'
 import type { Authenticator } from '../../auth/authenticator.ts'
+import { TokenFileError, TokenStore } from '../../auth/token-store.ts'
 import { ConfigError, loadConfig, type Config } from '../../config/load-config.ts'
 import { bootstrap } from '../../server/bootstrap.ts'
 import { createLogger } from '../../server/logger.ts'
@@ -13,7 +14,7 @@ function describeStart(config: Config, adminToken: string | undefined, url: stri
   if (adminToken !== undefined) {
     lines.push(
       '',
-      `An admin token was created in ${config.token.token_file}. It is shown only now:`,
+      `An admin token was created in ${new TokenStore(config.token.token_file).path}. It is shown only now:`,
       '',
       `  ${adminToken}`,
       '',
@@ -55,6 +56,21 @@ async function reportIdentity(authenticator: Authenticator, logger: Logger): Pro
   }
 }
 
+/**
+ * With `auth_strategy = token`, a token file that cannot be read stops start-up with its name and
+ * what to do (exit 2, as a configuration mistake), rather than failing every request.
+ */
+function checkTokenFile(config: Config): void {
+  if (config.DEFAULT.auth_strategy !== 'token') return
+  try {
+    new TokenStore(config.token.token_file).list()
+  } catch (error) {
+    if (!(error instanceof TokenFileError)) throw error
+    process.stderr.write(`xloud: ${error.message}\n`)
+    process.exit(2)
+  }
+}
+
 /** `xloud serve`: migrate, then serve with `api_workers` processes behind one port. */
 export async function serve(configFile: string | undefined): Promise<void> {
   let config: Config
@@ -70,6 +86,7 @@ export async function serve(configFile: string | undefined): Promise<void> {
   const logger = createLogger(config.DEFAULT.debug)
   const workers = config.DEFAULT.api_workers
   if (cluster.isPrimary) {
+    checkTokenFile(config)
     for (const section of config.unknownSections)
       logger.warn({ section }, `configuration section [${section}] is not used`)
     const report = await bootstrap(config)

@@ -8,6 +8,9 @@ import {
 } from '../output/output-options.ts'
 import type { JsonObject } from '../parse-json.ts'
 import { run } from '../run.ts'
+import { registerReconcileCommand } from './ipam-reconcile.ts'
+import { registerReleasesCommand } from './ipam-releases.ts'
+import { objectsOf } from './ipam-values.ts'
 
 const STATUS_FIELDS: readonly FieldSpec[] = [
   { name: 'driver' },
@@ -26,15 +29,6 @@ const STEP_COLUMNS: readonly ColumnSpec[] = [
   { header: 'Detail', from: 'detail' },
 ]
 
-const RELEASE_COLUMNS: readonly ColumnSpec[] = [
-  { header: 'ID', from: 'id' },
-  { header: 'IP Address', from: 'ip_address' },
-  { header: 'Port', from: 'port_id' },
-  { header: 'Attempts', from: 'attempts' },
-  { header: 'Next Attempt', from: 'next_attempt_at' },
-  { header: 'Last Error', from: 'last_error' },
-]
-
 const AUDIT_COLUMNS: readonly ColumnSpec[] = [
   { header: 'At', from: 'at' },
   { header: 'Action', from: 'action' },
@@ -45,28 +39,6 @@ const AUDIT_COLUMNS: readonly ColumnSpec[] = [
   { header: 'Project', from: 'project_id' },
   { header: 'Detail', from: 'detail' },
 ]
-
-const FINDING_COLUMNS: readonly ColumnSpec[] = [
-  { header: 'Kind', from: 'kind' },
-  { header: 'IP Address', from: 'ip_address' },
-  { header: 'Port', from: 'port_id' },
-  { header: 'Subnet', from: 'subnet_id' },
-  { header: 'Detail', from: 'detail' },
-  { header: 'Repaired', from: 'repaired' },
-]
-
-/** A JSON scalar as text (objects as JSON). */
-function text(value: unknown): string {
-  if (value === null || value === undefined) return ''
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return value.toString()
-  return JSON.stringify(value)
-}
-
-function objectsOf(value: unknown): JsonObject[] {
-  return Array.isArray(value) ? (value as JsonObject[]) : []
-}
 
 /**
  * `xloud ipam status|check|releases|reconcile|audit`: the admin IPAM surfaces
@@ -98,77 +70,8 @@ export function registerIpamCommands(program: Command): Command {
     }),
   )
 
-  const releases = ipam.command('releases').description('List releases waiting for the IPAM system')
-  addListOutputOptions(releases)
-  releases.option('--retry', 'Retry every pending release now')
-  releases.action(
-    run(async ({ command, client, print, warn }) => {
-      const api = await client()
-      const opts = command.opts<ListOutputOptions & { retry?: boolean }>()
-      if (opts.retry === true) {
-        const result = await api.post('ipam/releases/retry', {})
-        warn(`released ${text(result.released)}, still pending ${text(result.pending)}`)
-      }
-      const body = await api.get('ipam/releases')
-      print(showList(RELEASE_COLUMNS, objectsOf(body.releases), opts))
-    }),
-  )
-
-  const reconcile = ipam
-    .command('reconcile')
-    .description(
-      'Compare our allocations with the IPAM system (orphans, missing, stale DNS/metadata)',
-    )
-    .option(
-      '--repair',
-      'Repair what is found: release orphans, reserve missing ones again, rewrite stale ones',
-    )
-  addListOutputOptions(reconcile)
-  reconcile.action(
-    run(async ({ command, client, print, warn }) => {
-      const opts = command.opts<ListOutputOptions & { repair?: boolean }>()
-      const api = await client()
-      // NOTE: long runs: progress goes to stderr while the report is computed.
-      const pending = api.post('ipam/reconcile', { repair: opts.repair === true })
-      const timer = setInterval(() => {
-        void api.get('ipam/reconcile/progress').then(
-          (p) => {
-            const progress = p.progress as JsonObject
-            if (progress.running === true)
-              warn(
-                `reconcile: ${text(progress.phase)} ${text(progress.done)}/${text(progress.total ?? '?')}`,
-              )
-          },
-          () => undefined,
-        )
-      }, 2000)
-      let report: JsonObject
-      try {
-        report = (await pending).reconcile as JsonObject
-      } finally {
-        clearInterval(timer)
-      }
-      const findings = [
-        ...objectsOf(report.orphans).map((o) => ({
-          ...o,
-          kind: 'orphan',
-          detail: o.external_ref ?? '',
-        })),
-        ...objectsOf(report.missing).map((m) => ({ ...m, kind: 'missing', detail: '' })),
-        ...objectsOf(report.stale).map((s) => ({
-          ...s,
-          kind: 'stale',
-          detail: `${text(s.field)}: ours ${text(s.ours)}, theirs ${text(s.external)}`,
-        })),
-      ]
-      const scanned = report.scanned as JsonObject
-      warn(
-        `scanned ${text(scanned.ours)} allocation(s) of ours and ${text(scanned.external)} in the IPAM system; ${findings.length} finding(s)`,
-      )
-      for (const e of objectsOf(report.errors)) warn(`error: ${text(e)}`)
-      print(showList(FINDING_COLUMNS, findings, opts))
-    }),
-  )
+  registerReleasesCommand(ipam)
+  registerReconcileCommand(ipam)
 
   const audit = ipam
     .command('audit')

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { formatIp, parseIp } from '../../../domain/ip-address.ts'
-import { recordAudit } from '../../audit.ts'
-import type { ReservationTag } from './external-backend.ts'
-import { ExternalIpamError } from './external-errors.ts'
 import { specOfRow, type ExternalIpam } from './external-ipam.ts'
-import { isPrimaryAddress } from './primary-address.ts'
+import { compareSubnet, listSubnet, type OurAllocation } from './reconcile-subnet.ts'
 
 export interface OrphanEntry {
   ip_address: string
@@ -31,6 +27,20 @@ export interface StaleEntry {
   repaired: boolean
 }
 
+/**
+ * A subnet of ours whose range is missing in the external system: its object is gone there, or
+ * none was ever recorded (the subnet was made before this driver was configured). Never
+ * repaired: whether the range should exist again is the operator's call.
+ */
+export interface MissingRangeEntry {
+  subnet_id: string
+  cidr: string
+  /** Our record of the external object; null when none was recorded for this driver. */
+  external_ref: string | null
+  detail: string
+  repaired: boolean
+}
+
 /** What a reconcile found (and, with repair, fixed). */
 export interface ReconcileReport {
   id: string
@@ -42,6 +52,9 @@ export interface ReconcileReport {
   orphans: OrphanEntry[]
   missing: MissingEntry[]
   stale: StaleEntry[]
+  /** Absent from reports of the internal driver, which has no external side. */
+  missing_ranges?: MissingRangeEntry[]
+  /** Subnets that could not be compared and repairs that failed, one line each. */
   errors: string[]
 }
 
@@ -53,24 +66,14 @@ export interface ReconcileProgress {
   total: number | null
 }
 
-interface OurAllocation {
-  port_id: string
-  ip_address: string
-  external_ref: string | null
-  dns_name: string
-  mac_address: string
-  device_id: string
-  device_owner: string
-  project_id: string
-  network_id: string
-}
-
 /**
  * Compares our allocations with the external system, subnet by subnet, paging through both to
  * the end. Orphans: reservations tagged as ours that no allocation of ours holds. Missing: our
- * allocations the system no longer has. Stale: both exist but the DNS name or MAC differ. With
+ * allocations the system no longer has. Stale: both exist but the DNS name or MAC differ.
+ * Missing ranges: subnets whose object is gone in the system or was never recorded there. With
  * `repair`, orphans are released, missing ones reserved again (same address) and stale ones
- * rewritten; every repair is audited.
+ * rewritten, each on its own (a failure leaves that finding unrepaired and is listed in
+ * `errors`); every repair is audited.
  */
 export async function reconcile(
   external: ExternalIpam,
@@ -78,10 +81,11 @@ export async function reconcile(
   progress: ReconcileProgress,
 ): Promise<ReconcileReport> {
   const db = external.db.kysely
-  const backend = external.backend
+  const driver = external.backend.driver
+  const ranges: MissingRangeEntry[] = []
   const report: ReconcileReport = {
     id: randomUUID(),
-    driver: backend.driver,
+    driver,
     started_at: new Date().toISOString(),
     finished_at: '',
     repair,
@@ -89,163 +93,70 @@ export async function reconcile(
     orphans: [],
     missing: [],
     stale: [],
+    missing_ranges: ranges,
     errors: [],
   }
   const subnets = await db
     .selectFrom('subnets')
-    .innerJoin('ipam_external_subnets', 'ipam_external_subnets.subnet_id', 'subnets.id')
+    .leftJoin('ipam_external_subnets', (join) =>
+      join
+        .onRef('ipam_external_subnets.subnet_id', '=', 'subnets.id')
+        .on('ipam_external_subnets.driver', '=', driver),
+    )
     .selectAll('subnets')
-    .where('ipam_external_subnets.driver', '=', backend.driver)
+    .select('ipam_external_subnets.external_ref')
+    .orderBy('subnets.cidr')
     .execute()
   Object.assign(progress, { running: true, phase: 'subnets', done: 0, total: subnets.length })
-  for (const row of subnets) {
-    const spec = specOfRow(row)
-    const ext = await external.subnetOf(db, row.id)
-    const ours = (await db
-      .selectFrom('ip_allocations')
-      .innerJoin('ports', 'ports.id', 'ip_allocations.port_id')
-      .select([
-        'ip_allocations.port_id',
-        'ip_allocations.ip_address',
-        'ip_allocations.external_ref',
-        'ports.dns_name',
-        'ports.mac_address',
-        'ports.device_id',
-        'ports.device_owner',
-        'ports.project_id',
-        'ports.network_id',
-      ])
-      .where('ip_allocations.subnet_id', '=', row.id)
-      .execute()) as OurAllocation[]
-    report.scanned.ours += ours.length
-    const byAddress = new Map(ours.map((a) => [a.ip_address, a]))
-    const seen = new Set<string>()
-    try {
-      for await (const r of backend.list(spec, ext)) {
-        report.scanned.external++
-        progress.phase = `external ${row.cidr}`
-        const address = formatIp(r.address)
-        seen.add(address)
-        const mine = byAddress.get(address)
-        if (mine === undefined) {
-          if (r.tag?.portId === undefined) continue
-          const entry: OrphanEntry = {
-            ip_address: address,
-            subnet_id: row.id,
-            external_ref: r.ref,
-            port_id: r.tag.portId,
-            repaired: false,
-          }
-          if (repair) {
-            await backend.release(r.ref, r.address)
-            entry.repaired = true
-            await recordAudit(db, [
-              {
-                driver: backend.driver,
-                action: 'repair',
-                outcome: 'ok',
-                portId: r.tag.portId,
-                subnetId: row.id,
-                ipAddress: address,
-                detail: `released orphan ${r.ref}`,
-              },
-            ])
-          }
-          report.orphans.push(entry)
-          continue
-        }
-        const expectedName = mine.dns_name
-        // NOTE: DNS names compare without case (NetBox, for one, stores them in lower case).
-        const theirs = r.dnsName.toLowerCase()
-        const wanted = expectedName.toLowerCase()
-        if (
-          backend.capabilities.dns &&
-          theirs !== '' &&
-          wanted !== '' &&
-          !theirs.startsWith(`${wanted}.`) &&
-          theirs !== wanted
-        ) {
-          const entry: StaleEntry = {
-            ip_address: address,
-            subnet_id: row.id,
-            port_id: mine.port_id,
-            field: 'dns_name',
-            ours: expectedName,
-            external: r.dnsName,
-            repaired: false,
-          }
-          if (repair) {
-            await backend.update(
-              r.ref,
-              r.address,
-              tagOf(mine, row.id, await isPrimaryAddress(db, mine.port_id, mine.ip_address)),
-            )
-            entry.repaired = true
-            await recordAudit(db, [
-              {
-                driver: backend.driver,
-                action: 'repair',
-                outcome: 'ok',
-                portId: mine.port_id,
-                subnetId: row.id,
-                ipAddress: address,
-                detail: `dns_name ${r.dnsName} → ${expectedName}`,
-              },
-            ])
-          }
-          report.stale.push(entry)
-        }
-      }
-      for (const mine of ours) {
-        if (seen.has(mine.ip_address)) continue
-        const entry: MissingEntry = {
-          ip_address: mine.ip_address,
+  try {
+    for (const row of subnets) {
+      const ours = await allocationsOf(external, row.id)
+      report.scanned.ours += ours.length
+      if (row.external_ref === null) {
+        ranges.push({
           subnet_id: row.id,
-          port_id: mine.port_id,
+          cidr: row.cidr,
+          external_ref: null,
+          detail: `${row.cidr}: no ${driver} object is recorded for this subnet (made before ipam_driver = ${driver} was configured?): its ${ours.length} address(es) are not reserved in ${driver}`,
           repaired: false,
+        })
+      } else {
+        const subnet = {
+          cidr: row.cidr,
+          spec: specOfRow(row),
+          ext: await external.subnetOf(db, row.id),
+          ours,
         }
-        const address = parseIp(mine.ip_address)
-        if (repair && address !== undefined) {
-          const again = await backend.reserve(
-            spec,
-            ext,
-            { kind: 'specific', address },
-            tagOf(mine, row.id, await isPrimaryAddress(db, mine.port_id, mine.ip_address)),
-          )
-          await db
-            .updateTable('ip_allocations')
-            .set({ external_ref: again.ref })
-            .where('subnet_id', '=', row.id)
-            .where('ip_address', '=', mine.ip_address)
-            .execute()
-          entry.repaired = true
-          await recordAudit(db, [
-            {
-              driver: backend.driver,
-              action: 'repair',
-              outcome: 'ok',
-              portId: mine.port_id,
-              subnetId: row.id,
-              ipAddress: mine.ip_address,
-              detail: `reserved again as ${again.ref}`,
-            },
-          ])
+        const listing = await listSubnet(external, subnet, progress)
+        switch (listing.kind) {
+          case 'listed':
+            await compareSubnet(external, report, subnet, listing.reservations)
+            break
+          case 'gone':
+            ranges.push({
+              subnet_id: row.id,
+              cidr: row.cidr,
+              external_ref: row.external_ref,
+              detail: `${row.cidr}: the ${driver} object ${row.external_ref} is gone (${listing.reason}): re-create the range in ${driver}, or delete the subnet`,
+              repaired: false,
+            })
+            break
+          case 'failed':
+            report.errors.push(`${row.cidr}: not compared: ${listing.error.message}`)
+            break
         }
-        report.missing.push(entry)
       }
-    } catch (error) {
-      if (!(error instanceof ExternalIpamError)) throw error
-      report.errors.push(`${row.cidr}: ${error.message}`)
+      progress.done++
     }
-    progress.done++
+  } finally {
+    Object.assign(progress, { running: false, phase: 'done' })
   }
   report.finished_at = new Date().toISOString()
-  Object.assign(progress, { running: false, phase: 'done' })
   await db
     .insertInto('ipam_reconcile_reports')
     .values({
       id: report.id,
-      driver: backend.driver,
+      driver,
       started_at: report.started_at,
       report: JSON.stringify(report),
     })
@@ -253,16 +164,21 @@ export async function reconcile(
   return report
 }
 
-function tagOf(a: OurAllocation, subnetId: string, primary: boolean): ReservationTag {
-  return {
-    portId: a.port_id,
-    projectId: a.project_id,
-    networkId: a.network_id,
-    subnetId,
-    deviceId: a.device_id,
-    deviceOwner: a.device_owner,
-    macAddress: a.mac_address,
-    dnsName: a.dns_name,
-    primary,
-  }
+async function allocationsOf(external: ExternalIpam, subnetId: string): Promise<OurAllocation[]> {
+  return await external.db.kysely
+    .selectFrom('ip_allocations')
+    .innerJoin('ports', 'ports.id', 'ip_allocations.port_id')
+    .select([
+      'ip_allocations.port_id',
+      'ip_allocations.ip_address',
+      'ip_allocations.external_ref',
+      'ports.dns_name',
+      'ports.mac_address',
+      'ports.device_id',
+      'ports.device_owner',
+      'ports.project_id',
+      'ports.network_id',
+    ])
+    .where('ip_allocations.subnet_id', '=', subnetId)
+    .execute()
 }
