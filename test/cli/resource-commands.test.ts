@@ -546,4 +546,87 @@ describe('xloud resource commands', () => {
     assert.equal(deleted.code, 0, deleted.stderr)
     assert.equal(await cli.ok(['port', 'list', '-f', 'value']), '')
   })
+
+  test('port allowed-address pairs and extra DHCP options: create, set adds, unset removes', async () => {
+    await cli.ok(['network', 'create', 'pairs-net'])
+    await cli.ok([
+      'subnet',
+      'create',
+      '--network',
+      'pairs-net',
+      '--subnet-range',
+      '10.81.0.0/24',
+      'pairs-sub',
+    ])
+    const created = await show(
+      'port',
+      'create',
+      '--network',
+      'pairs-net',
+      '--allowed-address',
+      'ip-address=10.81.0.100',
+      '--allowed-address',
+      'ip-address=10.81.1.0/24,mac-address=fa:16:3e:00:00:aa',
+      '--extra-dhcp-option',
+      'name=bootfile-name,value=pxelinux.0',
+      '--extra-dhcp-option',
+      'name=tftp-server,value=fd00::2,ip-version=6',
+      'pairs-port',
+    )
+    const mac = String(created.mac_address)
+    assert.deepEqual(created.allowed_address_pairs, [
+      { ip_address: '10.81.0.100', mac_address: mac },
+      { ip_address: '10.81.1.0/24', mac_address: 'fa:16:3e:00:00:aa' },
+    ])
+    assert.deepEqual(created.extra_dhcp_opts, [
+      { opt_name: 'bootfile-name', opt_value: 'pxelinux.0', ip_version: 4 },
+      { opt_name: 'tftp-server', opt_value: 'fd00::2', ip_version: 6 },
+    ])
+    const set = await show(
+      'port',
+      'set',
+      '--allowed-address',
+      'ip-address=10.81.0.101',
+      '--extra-dhcp-option',
+      'name=bootfile-name',
+      '--extra-dhcp-option',
+      'name=domain-search,value=example.org',
+      'pairs-port',
+    )
+    assert.deepEqual(
+      (set.allowed_address_pairs as Obj[]).map((p) => p.ip_address),
+      ['10.81.0.100', '10.81.1.0/24', '10.81.0.101'],
+    )
+    assert.deepEqual(
+      (set.extra_dhcp_opts as Obj[]).map((o) => o.opt_name),
+      ['domain-search', 'tftp-server'],
+    )
+    const unset = await show(
+      'port',
+      'unset',
+      '--allowed-address',
+      'ip-address=10.81.0.100',
+      'pairs-port',
+    )
+    assert.deepEqual(
+      (unset.allowed_address_pairs as Obj[]).map((p) => p.ip_address),
+      ['10.81.1.0/24', '10.81.0.101'],
+    )
+    const missing = await cli.run([
+      'port',
+      'unset',
+      '--allowed-address',
+      'ip-address=10.9.9.9',
+      'pairs-port',
+    ])
+    assert.notEqual(missing.code, 0)
+    assert.match(
+      missing.stderr,
+      /Port does not contain allowed-address-pair \{'ip_address': '10\.9\.9\.9'\}/,
+    )
+    const cleared = await show('port', 'set', '--no-allowed-address', 'pairs-port')
+    assert.deepEqual(cleared.allowed_address_pairs, [])
+    const table = fieldTable(await cli.ok(['port', 'show', 'pairs-port']))
+    assert.match(table.get('extra_dhcp_opts') ?? '', /opt_name='domain-search'/)
+  })
 })

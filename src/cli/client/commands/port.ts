@@ -84,7 +84,8 @@ const VNIC_TYPES = [
   'remote-managed',
 ]
 
-type FixedIpSpec = Readonly<Record<string, string>>
+type KeyValueSpec = Readonly<Record<string, string>>
+type FixedIpSpec = KeyValueSpec
 
 /** The options `port create` and `port set` share. */
 interface PortAttrOptions {
@@ -103,6 +104,8 @@ interface PortAttrOptions {
   readonly fixedIp?: readonly FixedIpSpec[]
   readonly noFixedIp?: boolean
   readonly bindingProfile?: JsonObject
+  readonly allowedAddress?: readonly KeyValueSpec[]
+  readonly extraDhcpOption?: readonly KeyValueSpec[]
 }
 
 interface PortCreateOptions extends PortAttrOptions, ShowOutputOptions {
@@ -112,10 +115,12 @@ interface PortCreateOptions extends PortAttrOptions, ShowOutputOptions {
 
 interface PortSetOptions extends PortAttrOptions, ShowOutputOptions {
   readonly noBindingProfile?: boolean
+  readonly noAllowedAddress?: boolean
 }
 
 interface PortUnsetOptions extends ShowOutputOptions {
   readonly fixedIp?: readonly FixedIpSpec[]
+  readonly allowedAddress?: readonly KeyValueSpec[]
   readonly bindingProfile?: readonly string[]
   readonly host?: boolean
 }
@@ -164,6 +169,26 @@ async function fixedIps(client: HttpClient, specs: readonly FixedIpSpec[]): Prom
   return out
 }
 
+/** `ip-address=<ip>,mac-address=<mac>` as the API's `{ip_address, mac_address}`. */
+function addressPairs(specs: readonly KeyValueSpec[]): JsonObject[] {
+  return specs.map((spec) => ({
+    ip_address: spec['ip-address'] ?? '',
+    ...(spec['mac-address'] === undefined ? {} : { mac_address: spec['mac-address'] }),
+  }))
+}
+
+/**
+ * `name=<name>,value=<value>,ip-version=<4|6>` as the API's `{opt_name, opt_value, ip_version}`;
+ * without a value the option is removed (on set), as the API reads a null value.
+ */
+function dhcpOptions(specs: readonly KeyValueSpec[]): JsonObject[] {
+  return specs.map((spec) => ({
+    opt_name: spec.name ?? '',
+    opt_value: spec.value ?? null,
+    ...(spec['ip-version'] === undefined ? {} : { ip_version: spec['ip-version'] }),
+  }))
+}
+
 /** The request attributes for the plain options given (openstack's `_get_attrs` for ports). */
 function portAttrs(o: PortAttrOptions): JsonObject {
   const attrs: JsonObject = {}
@@ -179,6 +204,7 @@ function portAttrs(o: PortAttrOptions): JsonObject {
   if (o.name !== undefined) attrs.name = o.name
   if (o.disablePortSecurity === true) attrs.port_security_enabled = false
   if (o.enablePortSecurity === true) attrs.port_security_enabled = true
+  if (o.extraDhcpOption !== undefined) attrs.extra_dhcp_opts = dhcpOptions(o.extraDhcpOption)
   return attrs
 }
 
@@ -209,6 +235,16 @@ function addAttrOptions(command: Command): void {
       '--binding-profile <binding-profile>',
       'Custom data to be passed as binding:profile. Data may be passed as <key>=<value> or JSON. (repeat option to set multiple binding:profile data)',
       bindingProfile,
+    )
+    .option(
+      '--allowed-address <ip-address=<ip-address>[,mac-address=<mac-address>]>',
+      "Add allowed-address pair associated with this port: ip-address=<ip-address>[,mac-address=<mac-address>] (the MAC defaults to the port's; repeat option to set multiple allowed-address pairs)",
+      keyValues(['ip-address'], ['mac-address']),
+    )
+    .option(
+      '--extra-dhcp-option <name=<name>[,value=<value>,ip-version={4,6}]>',
+      'Extra DHCP options to be assigned to this port: name=<name>[,value=<value>,ip-version={4,6}] (on set, an option without a value is removed; repeat option to set multiple extra DHCP options)',
+      keyValues(['name'], ['value', 'ip-version']),
     )
 }
 
@@ -246,6 +282,8 @@ function registerCreate(port: Command): void {
       if (o.disable !== true) attrs.admin_state_up = true
       if (o.project !== undefined) attrs.project_id = o.project
       if (o.bindingProfile !== undefined) attrs['binding:profile'] = o.bindingProfile
+      if (o.allowedAddress !== undefined)
+        attrs.allowed_address_pairs = addressPairs(o.allowedAddress)
       if (o.fixedIp !== undefined) attrs.fixed_ips = await fixedIps(api, o.fixedIp)
       else if (o.noFixedIp === true) attrs.fixed_ips = []
       const created = await createResource(api, PORT, attrs)
@@ -318,8 +356,9 @@ function registerList(port: Command): void {
   )
 }
 
-function currentFixedIps(port: JsonObject): JsonValue[] {
-  const value = port.fixed_ips
+/** A list attribute of a port as shown (fixed_ips, allowed_address_pairs). */
+function currentList(port: JsonObject, key: string): JsonValue[] {
+  const value = port[key]
   return Array.isArray(value) ? value : []
 }
 
@@ -341,6 +380,12 @@ function registerSet(port: Command): void {
       plainFlag(
         '--no-fixed-ip',
         'Clear existing information of fixed IP addresses. Specify both --fixed-ip and --no-fixed-ip to overwrite the current fixed IP addresses.',
+      ),
+    )
+    .addOption(
+      plainFlag(
+        '--no-allowed-address',
+        'Clear existing allowed-address pairs associated with this port. Specify both --allowed-address and --no-allowed-address to overwrite the current allowed-address pairs.',
       ),
     )
     .addOption(
@@ -374,11 +419,17 @@ function registerSet(port: Command): void {
             : {}
         attrs['binding:profile'] = { ...base, ...o.bindingProfile }
       }
+      // NOTE: the API replaces the list: --allowed-address adds to the current pairs.
+      if (o.noAllowedAddress === true) attrs.allowed_address_pairs = []
+      if (o.allowedAddress !== undefined) {
+        const base = o.noAllowedAddress === true ? [] : currentList(found, 'allowed_address_pairs')
+        attrs.allowed_address_pairs = [...base, ...addressPairs(o.allowedAddress)]
+      }
       // NOTE: read-modify-write as openstack: --fixed-ip adds to the port's current addresses
       // (or to none after --no-fixed-ip); the server keeps the ones listed and frees the rest.
       if (o.noFixedIp === true) attrs.fixed_ips = []
       if (o.fixedIp !== undefined) {
-        const base = o.noFixedIp === true ? [] : currentFixedIps(found)
+        const base = o.noFixedIp === true ? [] : currentList(found, 'fixed_ips')
         attrs.fixed_ips = [...base, ...(await fixedIps(api, o.fixedIp))]
       }
       const updated =
@@ -390,7 +441,7 @@ function registerSet(port: Command): void {
   )
 }
 
-/** Whether a current fixed IP matches every key given in a spec. */
+/** Whether a current list item (a fixed IP, an address pair) matches every key given. */
 function matches(current: JsonValue, wanted: JsonObject): boolean {
   if (typeof current !== 'object' || current === null || Array.isArray(current)) return false
   return Object.entries(wanted).every(([k, v]) => current[k] === v)
@@ -412,6 +463,11 @@ function registerUnset(port: Command): void {
       collect,
     )
     .option('--host', 'Clear host binding for the port.')
+    .option(
+      '--allowed-address <ip-address=<ip-address>[,mac-address=<mac-address>]>',
+      'Desired allowed-address pair which should be removed from this port: ip-address=<ip-address>[,mac-address=<mac-address>] (without a MAC, the pair with that address; repeat option to unset multiple allowed-address pairs)',
+      keyValues(['ip-address'], ['mac-address']),
+    )
   addShowOutputOptions(unset)
   unset.action(
     run(async ({ command, client, print }) => {
@@ -421,13 +477,24 @@ function registerUnset(port: Command): void {
       const found = await findResource(api, PORT, ref)
       const attrs: JsonObject = {}
       if (o.fixedIp !== undefined) {
-        const remaining = [...currentFixedIps(found)]
+        const remaining = [...currentList(found, 'fixed_ips')]
         for (const wanted of await fixedIps(api, o.fixedIp)) {
           const at = remaining.findIndex((c) => matches(c, wanted))
           if (at < 0) throw new CommandError(`Port does not contain fixed-ip ${pyRepr(wanted)}`)
           remaining.splice(at, 1)
         }
         attrs.fixed_ips = remaining
+      }
+      if (o.allowedAddress !== undefined) {
+        const remaining = [...currentList(found, 'allowed_address_pairs')]
+        for (const wanted of addressPairs(o.allowedAddress)) {
+          const at = remaining.findIndex((c) => matches(c, wanted))
+          if (at < 0) {
+            throw new CommandError(`Port does not contain allowed-address-pair ${pyRepr(wanted)}`)
+          }
+          remaining.splice(at, 1)
+        }
+        attrs.allowed_address_pairs = remaining
       }
       if (o.bindingProfile !== undefined) {
         const current = found['binding:profile']
