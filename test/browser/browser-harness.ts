@@ -167,14 +167,17 @@ export interface DashboardServer {
   close(): Promise<void>
 }
 
-/** Starts the real server in this process, with `auth_strategy = token` and the dashboard. */
-export async function startDashboardServer(): Promise<DashboardServer> {
+/**
+ * Starts the real server in this process, with `auth_strategy = token` and the dashboard.
+ * `sections` is appended to the generated neutron.conf (e.g. an external IPAM driver's).
+ */
+export async function startDashboardServer(sections = ''): Promise<DashboardServer> {
   const db: TestDatabase = await freshDatabase('sqlite')
   const state = mkdtempSync(join(tmpdir(), 'xloud-dashboard-'))
   const config = buildConfig(
     parseOsloIni(
       `[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = 0\nauth_strategy = token\nstate_path = ${state}\n` +
-        `[database]\nconnection = ${db.url}\n[dashboard]\nenabled = true\n`,
+        `[database]\nconnection = ${db.url}\n[dashboard]\nenabled = true\n${sections}`,
     ),
   )
   const report = await bootstrap(config)

@@ -59,9 +59,24 @@ export interface ReconcileItem {
   readonly repaired: boolean
 }
 
+/**
+ * A subnet of ours whose range is missing in the IPAM system: its object is gone there, or none
+ * was ever recorded (the subnet predates the driver). Never repaired automatically: the
+ * operator re-creates the range in the IPAM system or deletes the subnet.
+ */
+export interface MissingRange {
+  readonly subnet_id: string
+  readonly cidr: string
+  /** Our record of the external object; null when none was recorded for this driver. */
+  readonly external_ref: string | null
+  readonly detail: string
+  readonly repaired: boolean
+}
+
 /** A reconcile report. */
 export interface ReconcileReport {
   readonly id: string
+  readonly driver?: string
   readonly started_at: string
   readonly finished_at: string | null
   readonly repair: boolean
@@ -69,7 +84,12 @@ export interface ReconcileReport {
   readonly orphans: readonly ReconcileItem[]
   readonly missing: readonly ReconcileItem[]
   readonly stale: readonly ReconcileItem[]
-  /** Problems met during the run (e.g. a page the IPAM system failed to return). */
+  /** Subnets whose range is missing in the IPAM system; absent with the internal driver. */
+  readonly missing_ranges?: readonly MissingRange[]
+  /**
+   * Subnets that could not be compared and repairs that failed, one line each (absent from
+   * reports stored by older servers).
+   */
   readonly errors?: readonly string[]
 }
 

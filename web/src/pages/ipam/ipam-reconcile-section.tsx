@@ -1,11 +1,18 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import { describeError } from '../../api/api-client.ts'
-import type { ReconcileItem, ReconcileProgress, ReconcileReport } from '../../api/ipam-types.ts'
+import type {
+  MissingRange,
+  ReconcileItem,
+  ReconcileProgress,
+  ReconcileReport,
+} from '../../api/ipam-types.ts'
+import type { Subnet } from '../../api/neutron-types.ts'
 import { BusyIndicator } from '../../components/busy-indicator.tsx'
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx'
 import { ErrorMessage } from '../../components/error-message.tsx'
 import { useLoad } from '../../hooks/use-load.ts'
 import { formatTime, shortId } from '../../lib/display-format.ts'
+import { Link } from '../../router/router.tsx'
 import { useSession } from '../../session/session-context.ts'
 import { ipamCall } from './ipam-call.ts'
 
@@ -36,6 +43,9 @@ const KINDS: readonly {
     help: 'Both exist, but the DNS name, MAC or device differ.',
   },
 ]
+
+/** At most this many subnets are looked up (in one query) to link missing ranges to networks. */
+const MAX_LINKED_RANGES = 100
 
 function progressLabel(p: ReconcileProgress | undefined): string {
   if (p === undefined || !p.running) return 'Reconciling…'
@@ -106,6 +116,117 @@ function DifferenceTable({
   )
 }
 
+/**
+ * Subnets whose range is missing in the IPAM system. `networkOf` maps a subnet id to its
+ * network (for a link), when known.
+ */
+function MissingRangeTable({
+  ranges,
+  networkOf,
+}: {
+  ranges: readonly MissingRange[]
+  networkOf: ReadonlyMap<string, string>
+}): ReactNode {
+  return (
+    <div className="table-wrap">
+      <table data-testid="reconcile-missing-ranges">
+        <caption>
+          Missing ranges ({ranges.length}) — Subnets of ours whose range is gone in the IPAM system,
+          or was never recorded there: their addresses are not reserved in it. Not repaired
+          automatically, even by a repair run: the operator decides. Either re-create the range in
+          the IPAM system (then delete the subnet here and create it again, so that it records the
+          new range), or delete the subnet here.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">CIDR</th>
+            <th scope="col">Subnet</th>
+            <th scope="col">External reference</th>
+            <th scope="col">Detail</th>
+            <th scope="col">Repaired</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ranges.map((r) => {
+            const network = networkOf.get(r.subnet_id)
+            return (
+              <tr key={r.subnet_id}>
+                <th scope="row" className="mono">
+                  {network === undefined ? (
+                    r.cidr
+                  ) : (
+                    <Link to={`/networks/${network}`} title={`Network ${network}`}>
+                      {r.cidr}
+                    </Link>
+                  )}
+                </th>
+                <td className="mono" title={r.subnet_id}>
+                  {shortId(r.subnet_id)}
+                </td>
+                <td className="mono">{r.external_ref ?? 'none recorded'}</td>
+                <td>{r.detail}</td>
+                <td>{r.repaired ? 'Yes' : 'No'}</td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** Subnets that could not be compared and repairs that failed. */
+function ReconcileErrors({ errors }: { errors: readonly string[] }): ReactNode {
+  return (
+    <div className="error-message reconcile-errors" data-testid="reconcile-errors">
+      <strong>
+        {errors.length === 1 ? '1 error' : `${errors.length} errors`}: subnets that could not be
+        compared and repairs that failed.
+      </strong>
+      <p>
+        The report is incomplete for these: run it again once the IPAM system answers (see its
+        status above).
+      </p>
+      <ul>
+        {errors.map((e, i) => (
+          // NOTE: two lines may read the same: keyed by position too.
+          <li key={`${i}:${e}`}>{e}</li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** The outcome line of a report: in sync only with no finding and no error. */
+function outcomeOf(report: ReconcileReport, findings: number, errors: number): ReactNode {
+  if (findings === 0 && errors === 0)
+    return <p className="outcome outcome-ok">No differences: in sync, both sides agree.</p>
+  if (findings === 0)
+    return (
+      <p className="outcome outcome-failed">
+        No differences in what could be compared, but the errors above leave the comparison
+        incomplete.
+      </p>
+    )
+  const all = [
+    ...report.orphans,
+    ...report.missing,
+    ...report.stale,
+    ...(report.missing_ranges ?? []),
+  ]
+  const left = all.filter((f) => !f.repaired).length
+  if (left === 0 && errors === 0)
+    return <p className="outcome outcome-ok">Everything found was repaired.</p>
+  return (
+    <p className="outcome outcome-failed">
+      {left === 1 ? '1 finding' : `${left} findings`} left unrepaired
+      {report.repair
+        ? '.'
+        : ': “Reconcile and repair” fixes orphans, missing and stale ones (missing ranges are yours to settle).'}
+    </p>
+  )
+}
+
 /** The last reconcile report, and running a new one (report only, or repair) with progress. */
 export function IpamReconcileSection({ onChanged }: IpamReconcileSectionProps): ReactNode {
   const { api } = useSession()
@@ -167,10 +288,28 @@ export function IpamReconcileSection({ onChanged }: IpamReconcileSectionProps): 
     (stored === undefined || stored === null || latest.started_at >= stored.started_at)
       ? latest
       : stored
+  const ranges = report?.missing_ranges ?? []
+  const errors = report?.errors ?? []
   const differences =
     report === null || report === undefined
       ? 0
       : report.orphans.length + report.missing.length + report.stale.length
+  const findings = differences + ranges.length
+  // NOTE: the report names subnets only; their networks are looked up for links to them.
+  const rangeIds = ranges
+    .slice(0, MAX_LINKED_RANGES)
+    .map((r) => r.subnet_id)
+    .join(',')
+  const networks = useLoad(async () => {
+    const map = new Map<string, string>()
+    if (rangeIds === '') return map
+    const body = await api.get<{ subnets: Pick<Subnet, 'id' | 'network_id'>[] }>('/v2.0/subnets', {
+      id: rangeIds.split(','),
+      fields: ['id', 'network_id'],
+    })
+    for (const s of body.subnets) map.set(s.id, s.network_id)
+    return map
+  }, [api, rangeIds])
   return (
     <section className="panel" aria-labelledby="ipam-reconcile-heading">
       <div className="section-title-row">
@@ -214,7 +353,7 @@ export function IpamReconcileSection({ onChanged }: IpamReconcileSectionProps): 
           No reconcile has run yet.
         </p>
       ) : (
-        <div data-testid="reconcile-report">
+        <div data-testid="reconcile-report" data-started-at={report.started_at}>
           <h3>Last report</h3>
           <dl className="details">
             <div>
@@ -238,28 +377,33 @@ export function IpamReconcileSection({ onChanged }: IpamReconcileSectionProps): 
               </dd>
             </div>
             <div>
-              <dt>Differences</dt>
-              <dd data-testid="reconcile-differences">{differences}</dd>
+              <dt>Findings</dt>
+              <dd>
+                <span data-testid="reconcile-findings">{findings}</span>
+                {/* NOTE: the internal driver's reports have no missing_ranges (no ranges elsewhere). */}
+                {report.missing_ranges === undefined ? null : (
+                  <span className="muted">
+                    {' '}
+                    ({differences} {differences === 1 ? 'address' : 'addresses'}, {ranges.length}{' '}
+                    missing {ranges.length === 1 ? 'range' : 'ranges'})
+                  </span>
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Errors</dt>
+              <dd data-testid="reconcile-error-count">{errors.length}</dd>
             </div>
           </dl>
-          {report.errors === undefined || report.errors.length === 0 ? null : (
-            <div className="error-message" role="alert">
-              <strong>The run met errors:</strong>
-              <ul>
-                {report.errors.map((e) => (
-                  <li key={e}>{e}</li>
-                ))}
-              </ul>
-            </div>
+          {errors.length === 0 ? null : <ReconcileErrors errors={errors} />}
+          {outcomeOf(report, findings, errors.length)}
+          {ranges.length === 0 ? null : (
+            <MissingRangeTable ranges={ranges} networkOf={networks.data ?? new Map()} />
           )}
-          {differences === 0 ? (
-            <p className="outcome outcome-ok">No differences: both sides agree.</p>
-          ) : (
-            KINDS.map((k) =>
-              report[k.key].length === 0 ? null : (
-                <DifferenceTable key={k.key} kind={k} items={report[k.key]} />
-              ),
-            )
+          {KINDS.map((k) =>
+            report[k.key].length === 0 ? null : (
+              <DifferenceTable key={k.key} kind={k} items={report[k.key]} />
+            ),
           )}
         </div>
       )}
@@ -278,7 +422,8 @@ export function IpamReconcileSection({ onChanged }: IpamReconcileSectionProps): 
         >
           <p>
             Repair changes the IPAM system: orphaned reservations are released, missing ones
-            re-created and stale metadata updated. Run it?
+            re-created and stale metadata updated. Missing ranges are not re-created: that is for
+            you to decide. Run it?
           </p>
         </ConfirmDialog>
       ) : null}
