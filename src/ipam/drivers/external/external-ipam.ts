@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { Db } from '../../../db/database.ts'
-import type { Queryable, Tx } from '../../../db/transaction.ts'
+import { inTransaction, type Queryable, type Tx } from '../../../db/transaction.ts'
 import { NeutronError } from '../../../domain/errors.ts'
 import { formatIp, parseIp, type IpAddress } from '../../../domain/ip-address.ts'
 import { recordAudit, type AuditEvent } from '../../audit.ts'
@@ -71,6 +71,9 @@ async function inParallel<T, R>(
   return out
 }
 
+/** How long a process trusts its cached record of a subnet's external object. */
+const SUBNET_CACHE_MS = 30_000
+
 /**
  * The shared machinery of every external driver: reserve before commit (journal first), settle
  * or compensate, durable releases, recovery of intents left open by a crash, audit and metrics.
@@ -79,7 +82,8 @@ async function inParallel<T, R>(
 export class ExternalIpam {
   readonly journal: Journal
   readonly releases: ReleaseQueue
-  private readonly subnets = new Map<string, ExternalSubnet>()
+  /** Subnet objects read, with when (see {@link SUBNET_CACHE_MS}). */
+  private readonly subnets = new Map<string, { ext: ExternalSubnet; at: number }>()
   private readonly prepared = new Map<string, ExternalSubnet>()
 
   private lastError: { at: string; message: string } | undefined
@@ -233,6 +237,34 @@ export class ExternalIpam {
     this.prepared.delete(subnetId)
   }
 
+  /**
+   * Links a subnet whose external object is gone (or was never recorded) to its range as the
+   * system has it now: adopted, or created inside the enclosing range, as for a new subnet.
+   * Reconcile's repair of a missing range; the subnet's addresses are reserved again after.
+   * @throws NeutronError as prepareSubnet: 400 while the range is still not defined, 503 on outage
+   */
+  async relinkSubnet(
+    spec: ExternalSubnetSpec,
+    who: { projectId: string; userId: string },
+  ): Promise<ExternalSubnet> {
+    const ext = await this.prepareSubnet(spec, who)
+    try {
+      await inTransaction(this.db, async (tx) => {
+        await tx
+          .deleteFrom('ipam_external_subnets')
+          .where('subnet_id', '=', spec.subnetId)
+          .execute()
+        await this.recordSubnet(tx, spec.subnetId)
+      })
+    } catch (error) {
+      await this.abandonSubnet(spec)
+      throw error
+    }
+    this.forgetPrepared(spec.subnetId)
+    this.subnets.delete(spec.subnetId)
+    return ext
+  }
+
   /** Inside the subnet delete's transaction: queues the release of an object we created. */
   async removeSubnet(tx: Tx, subnetId: string): Promise<string[]> {
     const row = await tx
@@ -256,10 +288,13 @@ export class ExternalIpam {
     }
   }
 
-  /** The external object of a subnet (cached: it never changes while the subnet lives). */
+  /**
+   * The external object of a subnet. Cached for {@link SUBNET_CACHE_MS}: it changes only when
+   * reconcile re-links a missing range, perhaps in another process.
+   */
   async subnetOf(q: Queryable, subnetId: string): Promise<ExternalSubnet> {
     const cached = this.subnets.get(subnetId)
-    if (cached !== undefined) return cached
+    if (cached !== undefined && Date.now() - cached.at < SUBNET_CACHE_MS) return cached.ext
     const row = await q
       .selectFrom('ipam_external_subnets')
       .selectAll()
@@ -277,7 +312,7 @@ export class ExternalIpam {
       createdByUs: row.created_by_us === 1,
       detail: JSON.parse(row.detail) as ExternalSubnet['detail'],
     }
-    this.subnets.set(subnetId, ext)
+    this.subnets.set(subnetId, { ext, at: Date.now() })
     return ext
   }
 

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { specOfRow, type ExternalIpam } from './external-ipam.ts'
-import { compareSubnet, listSubnet, type OurAllocation } from './reconcile-subnet.ts'
+import { NeutronError } from '../../../domain/errors.ts'
+import {
+  compareSubnet,
+  listSubnet,
+  type Listing,
+  type OurAllocation,
+  type SubnetToCompare,
+} from './reconcile-subnet.ts'
 
 export interface OrphanEntry {
   ip_address: string
@@ -110,43 +117,45 @@ export async function reconcile(
   Object.assign(progress, { running: true, phase: 'subnets', done: 0, total: subnets.length })
   try {
     for (const row of subnets) {
+      progress.done++
       const ours = await allocationsOf(external, row.id)
       report.scanned.ours += ours.length
-      if (row.external_ref === null) {
-        ranges.push({
-          subnet_id: row.id,
-          cidr: row.cidr,
-          external_ref: null,
-          detail: `${row.cidr}: no ${driver} object is recorded for this subnet (made before ipam_driver = ${driver} was configured?): its ${ours.length} address(es) are not reserved in ${driver}`,
-          repaired: false,
-        })
-      } else {
+      const compare = async (): Promise<{ subnet: SubnetToCompare; listing: Listing }> => {
         const subnet = {
           cidr: row.cidr,
           spec: specOfRow(row),
           ext: await external.subnetOf(db, row.id),
           ours,
         }
-        const listing = await listSubnet(external, subnet, progress)
-        switch (listing.kind) {
-          case 'listed':
-            await compareSubnet(external, report, subnet, listing.reservations)
-            break
-          case 'gone':
-            ranges.push({
-              subnet_id: row.id,
-              cidr: row.cidr,
-              external_ref: row.external_ref,
-              detail: `${row.cidr}: the ${driver} object ${row.external_ref} is gone (${listing.reason}): re-create the range in ${driver}, or delete the subnet`,
-              repaired: false,
-            })
-            break
-          case 'failed':
-            report.errors.push(`${row.cidr}: not compared: ${listing.error.message}`)
-            break
-        }
+        return { subnet, listing: await listSubnet(external, subnet, progress) }
       }
-      progress.done++
+      let found = row.external_ref === null ? undefined : await compare()
+      if (found === undefined || found.listing.kind === 'gone') {
+        const entry: MissingRangeEntry = {
+          subnet_id: row.id,
+          cidr: row.cidr,
+          external_ref: row.external_ref,
+          detail:
+            found?.listing.kind === 'gone'
+              ? `${row.cidr}: the ${driver} object ${row.external_ref ?? ''} is gone (${found.listing.reason}): re-create the range in ${driver} and reconcile with repair, or delete the subnet`
+              : `${row.cidr}: no ${driver} object is recorded for this subnet (made before ipam_driver = ${driver} was configured?): its ${ours.length} address(es) are not reserved in ${driver}; define the range in ${driver} and reconcile with repair`,
+          repaired: false,
+        }
+        ranges.push(entry)
+        if (!repair || !(await relink(external, report, row, entry))) continue
+        found = await compare()
+      }
+      switch (found.listing.kind) {
+        case 'listed':
+          await compareSubnet(external, report, found.subnet, found.listing.reservations)
+          break
+        case 'gone':
+          report.errors.push(`${row.cidr}: not compared: gone again (${found.listing.reason})`)
+          break
+        case 'failed':
+          report.errors.push(`${row.cidr}: not compared: ${found.listing.error.message}`)
+          break
+      }
     }
   } finally {
     Object.assign(progress, { running: false, phase: 'done' })
@@ -162,6 +171,32 @@ export async function reconcile(
     })
     .execute()
   return report
+}
+
+/**
+ * Repairs a missing range by linking the subnet to its range as the system has it now (see
+ * ExternalIpam.relinkSubnet); the caller then compares it, which reserves its addresses again.
+ * @returns whether it was re-linked; a failure is listed in `report.errors`
+ */
+async function relink(
+  external: ExternalIpam,
+  report: ReconcileReport,
+  row: Parameters<typeof specOfRow>[0],
+  entry: MissingRangeEntry,
+): Promise<boolean> {
+  try {
+    const ext = await external.relinkSubnet(specOfRow(row), {
+      projectId: row.project_id,
+      userId: 'reconcile',
+    })
+    entry.repaired = true
+    entry.detail += `; re-linked to ${ext.ref}`
+    return true
+  } catch (error) {
+    if (!(error instanceof NeutronError)) throw error
+    report.errors.push(`${row.cidr}: range not re-linked: ${error.message}`)
+    return false
+  }
 }
 
 async function allocationsOf(external: ExternalIpam, subnetId: string): Promise<OurAllocation[]> {
