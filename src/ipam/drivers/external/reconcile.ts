@@ -36,8 +36,8 @@ export interface StaleEntry {
 
 /**
  * A subnet of ours whose range is missing in the external system: its object is gone there, or
- * none was ever recorded (the subnet was made before this driver was configured). Never
- * repaired: whether the range should exist again is the operator's call.
+ * none was ever recorded (the subnet was made before this driver was configured). A repair
+ * links the subnet to the range as the system has it now, if it has one (see relink).
  */
 export interface MissingRangeEntry {
   subnet_id: string
@@ -78,8 +78,8 @@ export interface ReconcileProgress {
  * the end. Orphans: reservations tagged as ours that no allocation of ours holds. Missing: our
  * allocations the system no longer has. Stale: both exist but the DNS name or MAC differ.
  * Missing ranges: subnets whose object is gone in the system or was never recorded there. With
- * `repair`, orphans are released, missing ones reserved again (same address) and stale ones
- * rewritten, each on its own (a failure leaves that finding unrepaired and is listed in
+ * `repair`, missing ranges are re-linked, orphans released, missing ones reserved again (same
+ * address) and stale ones rewritten, each on its own (a failure leaves that finding unrepaired and is listed in
  * `errors`); every repair is audited.
  */
 export async function reconcile(

@@ -133,9 +133,9 @@ function MissingRangeTable({
         <caption>
           Missing ranges ({ranges.length}) — Subnets of ours whose range is gone in the IPAM system,
           or was never recorded there: their addresses are not reserved in it. Not repaired
-          automatically, even by a repair run: the operator decides. Either re-create the range in
-          the IPAM system (then delete the subnet here and create it again, so that it records the
-          new range), or delete the subnet here.
+          automatically: a repair run links each to its range as the IPAM system has it now (as a
+          new subnet would be) and reserves its addresses again. Define the range again in the IPAM
+          system first, or delete the subnet here.
         </caption>
         <thead>
           <tr>
@@ -222,7 +222,7 @@ function outcomeOf(report: ReconcileReport, findings: number, errors: number): R
       {left === 1 ? '1 finding' : `${left} findings`} left unrepaired
       {report.repair
         ? '.'
-        : ': “Reconcile and repair” fixes orphans, missing and stale ones (missing ranges are yours to settle).'}
+        : ': “Reconcile and repair” fixes them (a missing range once the IPAM system has it again).'}
     </p>
   )
 }
@@ -422,8 +422,8 @@ export function IpamReconcileSection({ onChanged }: IpamReconcileSectionProps): 
         >
           <p>
             Repair changes the IPAM system: orphaned reservations are released, missing ones
-            re-created and stale metadata updated. Missing ranges are not re-created: that is for
-            you to decide. Run it?
+            re-created, stale metadata updated, and subnets with a missing range linked to the range
+            as the IPAM system has it now (as a new subnet would be). Run it?
           </p>
         </ConfirmDialog>
       ) : null}
