@@ -125,12 +125,13 @@ describe('xloud ipam reconcile (Infoblox)', () => {
     ib.state.addNetworkContainer('10.86.0.0/16')
     const { net, subnet } = await subnetOn(api, '10.86.0.0/24')
     const address = await portOn(api, net)
-    // An operator deletes the network in Infoblox (its fixed addresses go with it).
-    const network = ib.state
-      .listNetworks()
-      .find((n) => n.type === 'network' && n.network === '10.86.0.0/24')
-    assert.ok(network !== undefined)
-    ib.state.removeByRef(network.ref)
+    // Its fixed address is deleted in Infoblox and the address taken by a host record of
+    // someone else's (a DHCP host, outside DNS): reserving it again is refused.
+    assert.ok(ib.state.removeFixedAddress(address))
+    ib.state.addHostRecord('someone-else', address, {
+      configureForDns: false,
+      mac: 'fa:16:3e:00:86:01',
+    })
     const result = await xloud('ipam', 'reconcile', '--repair', '-f', 'json')
     assertNoStack(result)
     assert.equal(result.code, 3, result.stderr)

@@ -368,7 +368,14 @@ export class InfobloxBackend implements ExternalBackend {
     return { ref: o._ref, address, tag, dnsName: name, macAddress: mac }
   }
 
-  async *list(spec: ExternalSubnetSpec): AsyncGenerator<Reservation> {
+  /**
+   * Every reservation of the subnet, after one lookup of its network by reference: a network
+   * deleted in Infoblox (with it, its fixed addresses) is a gone range, not a subnet whose
+   * addresses all vanished (host records, searched by tag, may even outlive it).
+   * @throws ExternalIpamError 'not-found' naming the network and view when it no longer exists
+   */
+  async *list(spec: ExternalSubnetSpec, subnet: ExternalSubnet): AsyncGenerator<Reservation> {
+    await this.requireNetwork(spec, subnet)
     const v6 = spec.cidr.version === 6
     const fields = v6 ? 'ipv6addr,duid,extattrs' : 'ipv4addr,mac,extattrs'
     for await (const o of this.wapi.search(v6 ? 'ipv6fixedaddress' : 'fixedaddress', {
@@ -388,6 +395,25 @@ export class InfobloxBackend implements ExternalBackend {
     })) {
       const r = this.toReservation(o)
       if (r !== undefined) yield r
+    }
+  }
+
+  /**
+   * Makes sure the subnet's network still exists: one GET of its reference (WAPI answers 404,
+   * or 400 AdmConDataNotFoundError, once it is deleted).
+   * @throws ExternalIpamError 'not-found' when it is gone, or the outage kinds
+   */
+  private async requireNetwork(spec: ExternalSubnetSpec, subnet: ExternalSubnet): Promise<void> {
+    try {
+      await this.wapi.call('GET', `${subnet.ref}?_return_fields=network`)
+    } catch (error) {
+      if (!(error instanceof ExternalIpamError) || error.kind !== 'not-found') throw error
+      const view = subnet.detail.view ?? this.settings.networkView
+      const network = subnet.detail.network ?? formatCidr(spec.cidr)
+      throw this.fail(
+        'not-found',
+        `${spec.cidr.version === 6 ? 'IPv6 network' : 'network'} ${String(network)} (network view ${String(view)}) no longer exists in Infoblox`,
+      )
     }
   }
 

@@ -116,11 +116,11 @@ export class WapiClient {
             `authentication failed for user ${this.options.username} (HTTP 401)`,
           )
       }
-      return this.interpret(res)
+      return this.interpret(res, method)
     })
   }
 
-  private interpret(res: HttpResponse): unknown {
+  private interpret(res: HttpResponse, method: string): unknown {
     if (res.status >= 200 && res.status < 300) return res.json() ?? res.text
     if (res.status === 403)
       throw this.error('auth', `permission denied for user ${this.options.username} (HTTP 403)`)
@@ -128,6 +128,10 @@ export class WapiClient {
     const body = (res.json() ?? {}) as WapiErrorBody
     const text = body.text ?? body.Error ?? res.text.slice(0, 200)
     if (res.status === 404) throw this.error('not-found', text)
+    // NOTE: some grids answer a reference that no longer resolves (GET, PUT, DELETE of a _ref)
+    // with 400 AdmConDataNotFoundError instead of 404. A create keeps its 400 as a refusal.
+    if (res.status === 400 && method !== 'POST' && isDataNotFound(body))
+      throw this.error('not-found', text)
     if (/Cannot find \d+ available IP address/.test(text)) throw this.error('exhausted', text)
     if ((body.code ?? '').startsWith('Client.Ibap.Data.Conflict')) throw this.error('taken', text)
     // NOTE: any other 400 (Client.Ibap.Data or .Proto) refuses this request only: the grid is up.
@@ -163,6 +167,14 @@ export class WapiClient {
     const query = new URLSearchParams(params)
     return (await this.call('GET', `${objectType}?${query.toString()}`)) as WapiObject[]
   }
+}
+
+/** A WAPI error body saying an object (a reference) was not found. */
+function isDataNotFound(body: WapiErrorBody): boolean {
+  return (
+    body.code === 'Client.Ibap.Data.NotFound' ||
+    (body.Error ?? '').startsWith('AdmConDataNotFoundError')
+  )
 }
 
 /** The value of one cookie from Set-Cookie headers. */

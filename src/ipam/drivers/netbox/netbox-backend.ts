@@ -579,13 +579,37 @@ export class NetboxBackend implements ExternalBackend {
     }
   }
 
+  /**
+   * Every IP address inside the subnet's CIDR, after one lookup of its prefix by id: a prefix
+   * deleted in NetBox leaves its addresses behind (they are not its children), so without the
+   * lookup a gone range would look intact.
+   * @throws ExternalIpamError 'not-found' naming the prefix when it no longer exists
+   */
   async *list(spec: ExternalSubnetSpec, subnet: ExternalSubnet): AsyncGenerator<Reservation> {
-    const { vrfId } = this.place(subnet)
+    const { prefixId, vrfId } = this.place(subnet)
+    await this.requirePrefix(spec, prefixId)
     for await (const o of this.client.list(
       `/api/ipam/ip-addresses/?${query({ parent: formatCidr(spec.cidr), vrf_id: vrfId, limit: this.settings.pageSize })}`,
     )) {
       const r = this.toReservation(o)
       if (r !== undefined) yield r
+    }
+  }
+
+  /**
+   * Makes sure the subnet's prefix still exists: `GET /api/ipam/prefixes/{id}/` (404
+   * `{"detail": "Not found."}` once it is deleted).
+   * @throws ExternalIpamError 'not-found' when it is gone, or the outage kinds
+   */
+  private async requirePrefix(spec: ExternalSubnetSpec, prefixId: number): Promise<void> {
+    try {
+      await this.client.call('GET', `/api/ipam/prefixes/${prefixId}/`)
+    } catch (error) {
+      if (!(error instanceof ExternalIpamError) || error.kind !== 'not-found') throw error
+      throw this.fail(
+        'not-found',
+        `prefix ${formatCidr(spec.cidr)} (id ${prefixId}, ${this.scope}) no longer exists in NetBox`,
+      )
     }
   }
 

@@ -407,7 +407,13 @@ export class SolarwindsBackend implements ExternalBackend {
     }
   }
 
-  async *list(_spec: ExternalSubnetSpec, subnet: ExternalSubnet): AsyncGenerator<Reservation> {
+  /**
+   * The subnet's nodes that are not Available, after one query for its IPAM.Subnet row: a subnet
+   * deleted in IPAM takes its nodes with it, which is a gone range, not every address missing.
+   * @throws ExternalIpamError 'not-found' naming the subnet when it no longer exists
+   */
+  async *list(spec: ExternalSubnetSpec, subnet: ExternalSubnet): AsyncGenerator<Reservation> {
+    await this.requireSubnet(spec, subnet)
     for await (const row of this.swis.rows(
       `SELECT ${NODE_COLUMNS} FROM IPAM.IPNode WHERE SubnetId = @s AND Status <> ${AVAILABLE} ORDER BY IpNodeId`,
       { s: Number(subnet.detail.subnetId) },
@@ -415,6 +421,25 @@ export class SolarwindsBackend implements ExternalBackend {
       const r = this.reservation(row)
       if (r !== undefined) yield r
     }
+  }
+
+  /**
+   * Makes sure the subnet still exists: its IPAM.Subnet row by SubnetId (SWIS answers a query
+   * with no rows once it is deleted). NOTE: by SubnetId alone, not its URI: a subnet placed twice
+   * whose other placement was removed is still there.
+   * @throws ExternalIpamError 'not-found' when it is gone, or the outage kinds
+   */
+  private async requireSubnet(spec: ExternalSubnetSpec, subnet: ExternalSubnet): Promise<void> {
+    const id = Number(subnet.detail.subnetId)
+    const rows = await this.swis.query(
+      'SELECT TOP 1 SubnetId FROM IPAM.Subnet WHERE SubnetId = @s',
+      { s: id },
+    )
+    if (rows.length === 0)
+      throw this.fail(
+        'not-found',
+        `subnet ${formatCidr(spec.cidr)} (SubnetId ${id}) no longer exists in SolarWinds IPAM`,
+      )
   }
 
   async findByPort(
