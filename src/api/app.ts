@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify'
 import { AuthenticationError, type Authenticator } from '../auth/authenticator.ts'
 import { Errors, NeutronError } from '../domain/errors.ts'
 import type { AppServices } from '../services/app-services.ts'
@@ -46,13 +51,57 @@ function errorBody(e: NeutronError): {
   return { NeutronError: { type: e.type, message: e.message, detail: '' } }
 }
 
+/** Deeper JSON than any Neutron body needs; deeper is refused (it could only exhaust the stack). */
+const MAX_BODY_DEPTH = 32
+
+/** A JSON body: empty is none; invalid UTF-8, invalid JSON or too deep nesting is refused. */
+function parseBody(raw: Buffer | string): unknown {
+  let text: string
+  try {
+    text = typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw)
+  } catch {
+    throw Errors.badRequest('Body contains invalid data: it is not UTF-8')
+  }
+  if (text.trim() === '') return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw Errors.badRequest('Body contains invalid data')
+  }
+  if (depthExceeds(body, MAX_BODY_DEPTH)) {
+    throw Errors.badRequest(
+      `Body contains invalid data: nested deeper than ${MAX_BODY_DEPTH} levels`,
+    )
+  }
+  return body
+}
+
+/** Whether arrays and objects nest deeper than `max` (iteratively: no recursion to overflow). */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]]
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item
+    if (typeof v !== 'object' || v === null) continue
+    if (depth > max) return true
+    for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
 /** The Neutron v2.0 API as a Fastify app (not listening: `inject()` it or `listen()` it). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger === undefined || options.logger === false
       ? { logger: false }
       : { loggerInstance: options.logger }),
-    routerOptions: { ignoreTrailingSlash: true },
+    // NOTE: a long id is an unknown one (404), as in Neutron, not Fastify's 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16_384 },
+    // NOTE: Fastify's own refusals (a malformed URL) in Neutron's envelope.
+    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+      const e = Errors.badRequest('The URL is malformed')
+      void reply.code(e.status).type('application/json').send(errorBody(e))
+    },
     bodyLimit: 16 * 1024 * 1024,
     genReqId: () => `req-${randomUUID()}`,
     logController: new LogController({ disableRequestLogging: true }),
@@ -61,16 +110,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setReplySerializer((payload) => toJson(payload))
 
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, text, done) => {
-    const body = typeof text === 'string' ? text : text.toString('utf8')
-    if (body.trim() === '') {
-      done(null, undefined)
-      return
-    }
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, raw, done) => {
     try {
-      done(null, JSON.parse(body))
-    } catch {
-      done(Errors.badRequest('Body contains invalid data'), undefined)
+      done(null, parseBody(raw))
+    } catch (error) {
+      done(error as Error, undefined)
     }
   })
 

@@ -119,8 +119,8 @@ export function toIpAddress(value: unknown): IpAddress {
 
 export function toMacAddress(value: unknown): string {
   const mac = typeof value === 'string' ? parseMac(value) : undefined
-  // NOTE: Neutron accepts multicast MACs; only the all-zero address is refused.
-  if (mac === undefined || mac.every((o) => o === 0)) {
+  // NOTE: Neutron accepts multicast MACs; only all-zero and broadcast are refused.
+  if (mac === undefined || mac.every((o) => o === 0) || mac.every((o) => o === 0xff)) {
     return fail(`${repr(value)} is not a valid MAC address`)
   }
   return formatMac(mac)

@@ -21,6 +21,34 @@ export const opt = {
   secret(help: string): Option<string> {
     return { type: 'string', default: '', help, secret: true, parse: (t) => t }
   },
+  /**
+   * An http(s) URL, or empty for none. NOTE: credentials in it (user:password@) are refused:
+   * URLs are shown in status, errors and logs, so a password must live in its own option.
+   */
+  url(help: string): Option<string> {
+    return {
+      type: 'URL',
+      default: '',
+      help,
+      parse(t) {
+        if (t === '') return t
+        let url: URL
+        try {
+          url = new URL(t)
+        } catch {
+          throw new Error('expected an http:// or https:// URL')
+        }
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          throw new Error('expected an http:// or https:// URL')
+        if (url.username !== '' || url.password !== '') {
+          throw new Error(
+            'credentials in the URL are refused (they would be shown wherever the URL is): use the username and password options',
+          )
+        }
+        return t
+      },
+    }
+  },
   bool(defaultValue: boolean, help: string): Option<boolean> {
     return {
       type: 'boolean',

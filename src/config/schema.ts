@@ -156,7 +156,7 @@ export const SCHEMA = {
     enabled: opt.bool(true, 'Serve the web dashboard under /dashboard/.'),
   },
   infoblox: {
-    wapi_url: opt.string('', 'Grid master (or cloud member) URL, e.g. https://gm.example.net.'),
+    wapi_url: opt.url('Grid master (or cloud member) URL, e.g. https://gm.example.net.'),
     wapi_version: opt.string('2.12', 'WAPI version used in the path (/wapi/v2.12).'),
     username: opt.string(
       '',
@@ -183,7 +183,7 @@ export const SCHEMA = {
     ...externalCommon('Infoblox'),
   },
   netbox: {
-    url: opt.string('', 'NetBox URL, e.g. https://netbox.example.net (the API is under /api/).'),
+    url: opt.url('NetBox URL, e.g. https://netbox.example.net (the API is under /api/).'),
     token: opt.secret(
       'API token: 40 hex digits (NetBox 3.x, sent as Token …) or nbt_<key>.<token> (4.x, sent as Bearer …).',
     ),
@@ -207,10 +207,7 @@ export const SCHEMA = {
     ...externalCommon('NetBox'),
   },
   phpipam: {
-    url: opt.string(
-      '',
-      'phpIPAM URL, e.g. https://ipam.example.net (the API is under /api/<app_id>/).',
-    ),
+    url: opt.url('phpIPAM URL, e.g. https://ipam.example.net (the API is under /api/<app_id>/).'),
     app_id: opt.string('', 'API application id.'),
     username: opt.string('', 'API user (token login); leave empty when using app_token.'),
     password: opt.secret('Password of the API user (or password_file).'),
@@ -223,7 +220,7 @@ export const SCHEMA = {
     ...externalCommon('phpIPAM'),
   },
   bluecat: {
-    url: opt.string('', 'Address Manager URL, e.g. https://bam.example.net.'),
+    url: opt.url('Address Manager URL, e.g. https://bam.example.net.'),
     api_version: opt.choice(
       'v2',
       ['v2', 'v1'],
@@ -242,7 +239,7 @@ export const SCHEMA = {
     ...externalCommon('BlueCat Address Manager'),
   },
   solarwinds: {
-    url: opt.string('', 'SWIS endpoint, e.g. https://orion.example.net:17774.'),
+    url: opt.url('SWIS endpoint, e.g. https://orion.example.net:17774.'),
     username: opt.string('', 'Orion user.'),
     password: opt.secret('Password of the Orion user (or password_file).'),
     password_file: opt.string('', 'File holding the password (first line), instead of password.'),

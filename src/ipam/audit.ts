@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Queryable } from '../db/transaction.ts'
+import { chunks } from '../db/chunks.ts'
 
 export type AuditAction =
   'allocate' | 'release' | 'subnet-create' | 'subnet-adopt' | 'subnet-delete' | 'repair' | 'refuse'
@@ -58,12 +59,7 @@ export async function recordAudit(q: Queryable, events: readonly AuditEvent[]): 
     ip_address: e.ipAddress ?? null,
     detail: e.detail ?? '',
   }))
-  for (let i = 0; i < rows.length; i += 500) {
-    await q
-      .insertInto('ipam_audit')
-      .values(rows.slice(i, i + 500))
-      .execute()
-  }
+  for (const chunk of chunks(rows)) await q.insertInto('ipam_audit').values(chunk).execute()
 }
 
 export interface AuditQuery {

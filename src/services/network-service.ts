@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto'
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { chunks } from '../db/chunks.ts'
 import { inTransaction, type Queryable } from '../db/transaction.ts'
 import { Errors } from '../domain/errors.ts'
 import type { IpamDriver } from '../ipam/driver.ts'
@@ -109,7 +110,7 @@ export class NetworkService {
       }
     })
     await inTransaction(this.db, async (tx) => {
-      await tx.insertInto('networks').values(rows).execute()
+      for (const chunk of chunks(rows)) await tx.insertInto('networks').values(chunk).execute()
     })
     return rows.map((r) => networkView(r, []))
   }

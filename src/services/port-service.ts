@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Expression, type SqlBool } from 'kysely'
 import type { Db } from '../db/database.ts'
+import { chunks } from '../db/chunks.ts'
 import {
   classifyDbError,
   inTransaction,
@@ -230,10 +231,9 @@ export class PortService {
    */
   private async insertPorts(tx: Tx, prepared: readonly PreparedPort[]): Promise<void> {
     try {
-      await tx
-        .insertInto('ports')
-        .values(prepared.map((p) => p.row))
-        .execute()
+      for (const chunk of chunks(prepared.map((p) => p.row))) {
+        await tx.insertInto('ports').values(chunk).execute()
+      }
     } catch (error) {
       // NOTE: PostgreSQL has aborted the transaction by now: nothing more can be asked in it.
       if (classifyDbError(error) === 'unique') throw new RetryTransaction('MAC address collided')

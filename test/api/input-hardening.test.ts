@@ -477,5 +477,66 @@ for (const backend of selectedBackends()) {
         "['allowed_address_pairs'] is invalid attribute for filtering",
       )
     })
+
+    test('deep nesting, bytes that are not UTF-8, long ids and malformed URLs: 4xx in Neutron’s envelope', async () => {
+      // NOTE: written as text: JSON.stringify itself overflows the stack on this.
+      const deep = `${'['.repeat(5000)}"x"${']'.repeat(5000)}`
+      const nested = await admin.post<Err>(
+        '/v2.0/networks',
+        `{"network": {"description": ${deep}}}`,
+      )
+      assert.equal(nested.status, 400, nested.text)
+      assert.match(nested.body.NeutronError.message, /nested deeper than/)
+      const profile = await admin.post<Err>(
+        '/v2.0/ports',
+        `{"port": {"network_id": "${net}", "binding:profile": {"a": ${deep}}}}`,
+      )
+      assert.equal(profile.status, 400, profile.text)
+      const bytes = Buffer.concat([
+        Buffer.from('{"network": {"name": "'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}}'),
+      ])
+      const raw = await fetch(`${server.url}/v2.0/networks`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: bytes,
+      })
+      assert.equal(raw.status, 400)
+      assert.match(await raw.text(), /not UTF-8/)
+      const long = await admin.get<Err>(`/v2.0/ports/${'a'.repeat(5000)}`)
+      assert.equal(long.status, 404, long.text)
+      assert.equal(long.body.NeutronError.type, 'PortNotFound')
+      const malformed = await admin.get<Err>('/v2.0/network-ip-availabilities/%E0%A4%A')
+      assert.equal(malformed.status, 400, malformed.text)
+      assert.equal(malformed.body.NeutronError.type, 'HTTPBadRequest')
+      const broadcast = await admin.post<Err>('/v2.0/ports', {
+        port: { network_id: net, mac_address: 'ff:ff:ff:ff:ff:ff' },
+      })
+      assert.equal(broadcast.status, 400)
+      assert.match(
+        broadcast.body.NeutronError.message,
+        /'ff:ff:ff:ff:ff:ff' is not a valid MAC address/,
+      )
+    })
+
+    test('bulk creates of thousands fit every database’s limit on bound values', async () => {
+      const networks = await admin.post<{ networks: unknown[] }>('/v2.0/networks', {
+        networks: Array.from({ length: 2000 }, (_, i) => ({ name: `bulk-${String(i)}` })),
+      })
+      assert.equal(networks.status, 201, networks.text.slice(0, 300))
+      assert.equal(networks.body.networks.length, 2000)
+      const big = await admin.post<{ network: { id: string } }>('/v2.0/networks', {
+        network: { name: 'bulk-ports' },
+      })
+      await admin.post('/v2.0/subnets', {
+        subnet: { network_id: big.body.network.id, ip_version: 4, cidr: '10.92.0.0/20' },
+      })
+      const ports = await admin.post<{ ports: unknown[] }>('/v2.0/ports', {
+        ports: Array.from({ length: 2000 }, () => ({ network_id: big.body.network.id })),
+      })
+      assert.equal(ports.status, 201, ports.text.slice(0, 300))
+      assert.equal(ports.body.ports.length, 2000)
+    })
   })
 }

@@ -18,7 +18,7 @@ function describeStart(config: Config, adminToken: string | undefined, url: stri
       '',
       `  ${adminToken}`,
       '',
-      'Use it with the xloud CLI:',
+      'Use it with the xloud CLI (node bin/xloud.js in the project; `npm link` puts xloud on your PATH):',
       `  export OS_TOKEN=${adminToken} OS_ENDPOINT=${url}`,
       '  xloud network list',
       'or with the openstack CLI:',

@@ -109,7 +109,7 @@ export function registerTokenCommands(program: Command): void {
         return
       }
       process.stdout.write(
-        `Revoked token ${gone.id} (${describe(gone)}): requests with it are refused from now on.\n`,
+        `Revoked token ${gone.id} (${describe(gone)}): requests with it are refused within a second (the service re-reads the token file at most once a second).\n`,
       )
     })
 }

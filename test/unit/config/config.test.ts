@@ -65,6 +65,11 @@ describe('neutron.conf', () => {
       /neutron\.conf:2: \[ipam\] allocation_stratgy: unknown option/,
     ],
     ['not an option line\n', /neutron\.conf:1: line 1 is neither a \[section\] nor key = value/],
+    [
+      '[phpipam]\nurl = https://svc:S3cret@ipam.example.net\n',
+      /neutron\.conf:2: \[phpipam\] url: credentials in the URL are refused/,
+    ],
+    ['[infoblox]\nwapi_url = gm.example.net\n', /\[infoblox\] wapi_url: expected an http/],
   ]
   for (const [text, message] of bad) {
     test(`refused: ${JSON.stringify(text)}`, () => {
@@ -75,6 +80,7 @@ describe('neutron.conf', () => {
           assert.ok(e instanceof ConfigError)
           assert.match(e.message, message)
           assert.ok(e.message.includes(file), 'names the file')
+          assert.ok(!e.message.includes('S3cret'), 'never echoes a password')
           return true
         },
       )

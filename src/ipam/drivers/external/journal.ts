@@ -3,6 +3,7 @@ import { hostname } from 'node:os'
 import type { Db } from '../../../db/database.ts'
 import type { Queryable } from '../../../db/transaction.ts'
 import type { ReservationTag } from './external-backend.ts'
+import { chunks } from '../../../db/chunks.ts'
 
 export type JournalOperation = 'allocate' | 'subnet'
 
@@ -80,7 +81,9 @@ export class Journal {
       updated_at: now,
       instance_id: this.instanceId,
     }))
-    if (rows.length > 0) await this.db.kysely.insertInto('ipam_journal').values(rows).execute()
+    for (const chunk of chunks(rows)) {
+      await this.db.kysely.insertInto('ipam_journal').values(chunk).execute()
+    }
     return rows.map((r) => ({
       id: r.id,
       operation: r.operation,

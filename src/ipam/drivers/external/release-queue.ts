@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../../db/database.ts'
 import { inTransaction, type Queryable } from '../../../db/transaction.ts'
+import { chunks } from '../../../db/chunks.ts'
 
 /** A release owed to the external system. */
 export interface QueuedRelease {
@@ -63,7 +64,8 @@ export class ReleaseQueue {
       created_at: now,
       claimed_by: null,
     }))
-    await q.insertInto('ipam_release_queue').values(rows).execute()
+    for (const chunk of chunks(rows))
+      await q.insertInto('ipam_release_queue').values(chunk).execute()
     return rows.map((r) => r.id)
   }
 
