@@ -102,6 +102,7 @@ export async function allocationLatency(backend: Backend): Promise<void> {
   const s = createServices(db, ipam, {
     baseMac: parseMac('fa:16:3e:00:00:00') as MacOctets,
     physnetMtu: 1500,
+    dnsDomain: 'openstacklocal',
   })
   const ctx = adminContext()
   const net = async (cidr: string, version: 4 | 6): Promise<{ net: string; subnet: string }> => {

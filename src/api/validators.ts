@@ -240,3 +240,21 @@ function dnsNameProblem(name: string): string | undefined {
   if (labels.length > 1 && /^[0-9]+$/.test(tld)) return `TLD '${tld}' must not be all numeric`
   return undefined
 }
+
+/**
+ * A network's dns_domain as neutron-lib's validate_dns_domain takes it: lower-cased, empty, or
+ * an FQDN (trailing dot) leaving room for one more label.
+ */
+export function toDnsDomain(value: unknown): string {
+  const domain = toStringValue(value, Number.MAX_SAFE_INTEGER).toLowerCase()
+  if (domain === '') return domain
+  if (!domain.endsWith('.')) return fail(`'${domain}' is not a FQDN`)
+  const problem = dnsNameProblem(domain)
+  if (problem !== undefined) fail(`'${domain}' not a valid PQDN or FQDN. Reason: ${problem}`)
+  if (domain.length > FQDN_MAX - 2) {
+    return fail(
+      `'${domain}' contains ${domain.length} characters. Adding a sub-domain will cause it to exceed the maximum length of a FQDN of '${FQDN_MAX}'`,
+    )
+  }
+  return domain
+}

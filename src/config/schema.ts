@@ -62,6 +62,10 @@ export const SCHEMA = {
       "Directory for the SQLite database and the token file when their own options are not set. Unset, it is the installation's data/ directory (./data of the project), whatever directory the command runs from; a relative value given here is relative to the working directory.",
     ),
     debug: opt.bool(false, 'Log at debug level.'),
+    dns_domain: opt.string(
+      'openstacklocal',
+      "Domain of internal DNS names, as in Neutron: ports' dns_assignment uses their dns_name only when it is set to something else than openstacklocal (else host-<address>). External IPAM drivers publish names in their own zone ([infoblox] dns_zone, …).",
+    ),
     global_physnet_mtu: opt.int(
       1500,
       'MTU of the underlying physical network; VXLAN networks get 50 less.',

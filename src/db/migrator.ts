@@ -4,6 +4,7 @@ import * as core from './migrations/0001-core.ts'
 import * as externalIpam from './migrations/0002-external-ipam.ts'
 import * as ipamInstances from './migrations/0003-ipam-instances.ts'
 import * as portExtras from './migrations/0004-port-extras.ts'
+import * as networkDnsDomain from './migrations/0005-network-dns-domain.ts'
 
 /** Every migration, in order. Names sort in the order they apply. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-external-ipam': externalIpam,
   '0003-ipam-instances': ipamInstances,
   '0004-port-extras': portExtras,
+  '0005-network-dns-domain': networkDnsDomain,
 }
 
 /** Names of every migration, in order. */

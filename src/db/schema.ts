@@ -28,6 +28,8 @@ export interface NetworkTable extends StandardColumns {
   provider_segmentation_id: number | null
   /** JSON array of strings. */
   availability_zone_hints: string
+  /** Neutron's dns-integration; null is ''. */
+  dns_domain: string | null
 }
 
 export interface SubnetTable extends StandardColumns {

@@ -65,6 +65,7 @@ export async function createServer(
   const services = createServices(db, ipam, {
     baseMac,
     physnetMtu: config.DEFAULT.global_physnet_mtu,
+    dnsDomain: config.DEFAULT.dns_domain,
   })
   const identityCheck = authenticator.check?.bind(authenticator)
   if (identityCheck !== undefined) services.ipamAdmin.addIdentityCheck(identityCheck)

@@ -23,6 +23,7 @@ export interface AppServices {
 export interface ServiceOptions {
   readonly baseMac: MacOctets
   readonly physnetMtu: number
+  readonly dnsDomain: string
 }
 
 export function createServices(db: Db, ipam: IpamDriver, options: ServiceOptions): AppServices {
@@ -32,7 +33,7 @@ export function createServices(db: Db, ipam: IpamDriver, options: ServiceOptions
     networks: new NetworkService(db, ipam, { physnetMtu: options.physnetMtu }),
     subnets: new SubnetService(db, ipam),
     subnetPools: new SubnetPoolService(db),
-    ports: new PortService(db, ipam, { baseMac: options.baseMac }),
+    ports: new PortService(db, ipam, { baseMac: options.baseMac, dnsDomain: options.dnsDomain }),
     availability: new AvailabilityService(db),
     ipamAdmin: new IpamAdminService(db, ipam),
   }

@@ -25,6 +25,7 @@ export interface NetworkCreate {
   'provider:physical_network'?: string | null
   'provider:segmentation_id'?: number | null
   availability_zone_hints?: string[]
+  dns_domain?: string
 }
 
 export type NetworkUpdate = Omit<NetworkCreate, 'project_id'>
@@ -53,6 +54,7 @@ export const NETWORK_COLUMNS: ColumnMap = {
   'provider:network_type': { column: 'provider_network_type', type: 'string' },
   'provider:physical_network': { column: 'provider_physical_network', type: 'string' },
   'provider:segmentation_id': { column: 'provider_segmentation_id', type: 'int' },
+  dns_domain: { column: 'dns_domain', type: 'string' },
   revision_number: { column: 'revision_number', type: 'int' },
   created_at: { column: 'created_at', type: 'string' },
   updated_at: { column: 'updated_at', type: 'string' },
@@ -107,6 +109,7 @@ export class NetworkService {
           input['provider:segmentation_id'] ??
           (networkType === 'vxlan' ? randomInt(1, 1 << 24) : null),
         availability_zone_hints: JSON.stringify(input.availability_zone_hints ?? []),
+        dns_domain: input.dns_domain ?? '',
       }
     })
     await inTransaction(this.db, async (tx) => {
@@ -159,6 +162,7 @@ export class NetworkService {
         ...row,
         name: input.name ?? row.name,
         description: input.description ?? row.description,
+        dns_domain: input.dns_domain ?? row.dns_domain,
         admin_state_up:
           input.admin_state_up === undefined ? row.admin_state_up : Number(input.admin_state_up),
         shared: input.shared === undefined ? row.shared : Number(input.shared),

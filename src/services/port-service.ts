@@ -89,6 +89,8 @@ export const PORT_COLUMNS: ColumnMap = {
 
 export interface PortServiceOptions {
   readonly baseMac: MacOctets
+  /** `[DEFAULT] dns_domain`, for dns_assignment. */
+  readonly dnsDomain: string
 }
 
 /** What one port of a create call needs, resolved before anything is written. */
@@ -124,7 +126,7 @@ export class PortService {
         const views: PortView[] = []
         for (const port of prepared) {
           const ips = await this.allocatePlan(tx, port.plan, owner(port.row), port.row.network_id)
-          views.push(portView(port.row, ips))
+          views.push(portView(port.row, ips, this.options.dnsDomain))
         }
         await recordAudit(
           tx,
@@ -183,7 +185,7 @@ export class PortService {
           .allocate({ kind: 'reserved', address: r.address, externalRef: r.ref }, owner(port.row))
         ips.push({ subnet_id: subnet.id, ip_address: formatIp(r.address) })
       }
-      views.push(portView(port.row, sortFixedIps(ips)))
+      views.push(portView(port.row, sortFixedIps(ips), this.options.dnsDomain))
     }
     await external.settle(tx, reserved, { projectId: ctx.projectId, userId: ctx.userId })
     return views
@@ -348,7 +350,11 @@ export class PortService {
 
   async get(ctx: RequestContext, id: string): Promise<PortView> {
     const row = await findVisiblePort(this.db.kysely, ctx, id)
-    return portView(row, (await fixedIpsOf(this.db.kysely, [id])).get(id) ?? [])
+    return portView(
+      row,
+      (await fixedIpsOf(this.db.kysely, [id])).get(id) ?? [],
+      this.options.dnsDomain,
+    )
   }
 
   async list(ctx: RequestContext, options: ListOptions): Promise<PortView[]> {
@@ -374,7 +380,7 @@ export class PortService {
       this.db.kysely,
       rows.map((r) => r.id),
     )
-    return rows.map((r) => portView(r, ips.get(r.id) ?? []))
+    return rows.map((r) => portView(r, ips.get(r.id) ?? [], this.options.dnsDomain))
   }
 
   async update(ctx: RequestContext, id: string, input: PortUpdate): Promise<PortView> {
@@ -438,7 +444,7 @@ export class PortService {
             await external.settle(tx, reserved, { projectId: ctx.projectId, userId: ctx.userId })
           }
         }
-        return portView(next, (await fixedIpsOf(tx, [id])).get(id) ?? [])
+        return portView(next, (await fixedIpsOf(tx, [id])).get(id) ?? [], this.options.dnsDomain)
       })
       await external?.releaseNow({ portId: id })
       return view

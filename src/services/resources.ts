@@ -1,3 +1,4 @@
+import type { DnsAssignment } from './dns-assignment.ts'
 import type { AddressPair, DhcpOpt } from './port-extras.ts'
 /**
  * Resources as the Neutron v2.0 API shows them (Neutron's own plugin layer returns these
@@ -31,6 +32,7 @@ export interface NetworkView extends StandardAttrs {
   'provider:network_type': string
   'provider:physical_network': string | null
   'provider:segmentation_id': number | null
+  dns_domain: string
 }
 
 export interface AllocationPoolView {
@@ -94,6 +96,7 @@ export interface PortView extends StandardAttrs {
   'binding:host_id': string
   'binding:vif_type': string
   'binding:vif_details': Record<string, unknown>
+  dns_assignment: DnsAssignment[]
 }
 
 export interface SubnetAvailabilityView {

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { dnsAssignment } from './dns-assignment.ts'
 import type { AddressPair, DhcpOpt } from './port-extras.ts'
 import type { NetworkTable, PortTable, SubnetPoolTable, SubnetTable } from '../db/schema.ts'
 import type {
@@ -51,6 +52,7 @@ export function networkView(row: NetworkRow, subnetIds: string[]): NetworkView {
     'provider:network_type': row.provider_network_type,
     'provider:physical_network': row.provider_physical_network,
     'provider:segmentation_id': row.provider_segmentation_id,
+    dns_domain: row.dns_domain ?? '',
   }
 }
 
@@ -115,7 +117,10 @@ export function storedDhcpOpts(row: PortRow): DhcpOpt[] {
   return row.extra_dhcp_opts === null ? [] : jsonColumn<DhcpOpt[]>(row.extra_dhcp_opts)
 }
 
-export function portView(row: PortRow, fixedIps: FixedIpView[]): PortView {
+/**
+ * A port as the API shows it; `dnsDomain` is `[DEFAULT] dns_domain` (see dnsAssignment).
+ */
+export function portView(row: PortRow, fixedIps: FixedIpView[], dnsDomain: string): PortView {
   return {
     id: row.id,
     name: row.name,
@@ -131,6 +136,7 @@ export function portView(row: PortRow, fixedIps: FixedIpView[]): PortView {
     port_security_enabled: row.port_security_enabled === 1,
     security_groups: [],
     dns_name: row.dns_name,
+    dns_assignment: dnsAssignment(fixedIps, row.dns_name, dnsDomain),
     'binding:vnic_type': row.binding_vnic_type,
     'binding:profile': jsonColumn<Record<string, unknown>>(row.binding_profile),
     'binding:host_id': row.binding_host_id,

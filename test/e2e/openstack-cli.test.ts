@@ -213,6 +213,22 @@ describe('the seed flow with the real openstack CLI', () => {
       unset.allowed_address_pairs.map((p) => p.ip_address),
       ['10.77.1.0/24'],
     )
+    const dnsNet = await openstackJson<{ dns_domain: string }>(
+      env,
+      'network',
+      'create',
+      '--dns-domain',
+      'corp.example.org.',
+      'dns-net',
+    )
+    assert.equal(dnsNet.dns_domain, 'corp.example.org.')
+    const assigned = await openstackJson<{ dns_assignment: { fqdn: string }[] }>(
+      env,
+      'port',
+      'show',
+      'vip-port',
+    )
+    assert.match(assigned.dns_assignment[0]?.fqdn ?? '', /^host-10-77-0-\d+\.openstacklocal\.$/)
     await assert.rejects(
       openstack(env, 'port', 'set', '--dns-name', 'bad_name', 'vip-port'),
       (e: Error & { stderr?: string }) => {

@@ -2,6 +2,7 @@ import type { NetworkCreate, NetworkUpdate } from '../../services/network-servic
 import { attr, parseItem, readOnlyAttr, type AttrMap } from '../body.ts'
 import {
   toBoolean,
+  toDnsDomain,
   toInteger,
   toNonNegativeInteger,
   toStringList,
@@ -27,6 +28,7 @@ export const NETWORK_ATTRIBUTES = {
   'provider:physical_network': attr(true, true, nullableString),
   'provider:segmentation_id': attr(true, true, nullableInt),
   availability_zone_hints: attr(true, false, toStringList),
+  dns_domain: attr(true, true, toDnsDomain),
   status: readOnlyAttr(),
   subnets: readOnlyAttr(),
   availability_zones: readOnlyAttr(),

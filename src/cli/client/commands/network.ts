@@ -76,6 +76,7 @@ interface NetworkAttrOptions {
   readonly noShare?: boolean
   readonly description?: string
   readonly mtu?: number
+  readonly dnsDomain?: string
   readonly enablePortSecurity?: boolean
   readonly disablePortSecurity?: boolean
   readonly external?: boolean
@@ -118,6 +119,7 @@ function networkAttrs(o: NetworkAttrOptions): JsonObject {
   if (o.disablePortSecurity === true) attrs.port_security_enabled = false
   if (o.description !== undefined) attrs.description = o.description
   if (o.mtu !== undefined) attrs.mtu = o.mtu
+  if (o.dnsDomain !== undefined) attrs.dns_domain = o.dnsDomain
   if (o.internal === true) attrs['router:external'] = false
   if (o.external === true) attrs['router:external'] = true
   if (o.providerNetworkType !== undefined) attrs['provider:network_type'] = o.providerNetworkType
@@ -133,6 +135,10 @@ function addAttrOptions(command: Command, create: boolean): Command {
   command
     .option('--description <description>', 'Set network description')
     .option('--mtu <mtu>', 'Set network mtu', integer(0))
+    .option(
+      '--dns-domain <dns-domain>',
+      'Set DNS domain for this network (requires DNS integration extension)',
+    )
   addFlagPair(
     command,
     [
