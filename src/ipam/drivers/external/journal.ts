@@ -116,10 +116,7 @@ export class Journal {
     const now = Date.now()
     const before = new Date(now - ageMs).toISOString()
     const silent = new Date(now - deadAfterMs).toISOString()
-    const live = this.db.kysely
-      .selectFrom('ipam_instances')
-      .select('instance_id')
-      .where('last_seen', '>=', silent)
+    const live = await this.liveInstances(silent)
     return this.db.kysely
       .selectFrom('ipam_journal')
       .select(['id', 'operation', 'subnet_id', 'port_id', 'tag'])
@@ -131,13 +128,33 @@ export class Journal {
           eb.or([eb('instance_id', 'is', null), eb('instance_id', '!=', this.instanceId)]),
           eb.or([
             eb('created_at', '<=', before),
-            eb.and([eb('instance_id', 'not in', live), eb('created_at', '<=', silent)]),
+            eb.and([
+              live.length === 0 ? eb.lit(true) : eb('instance_id', 'not in', live),
+              eb('created_at', '<=', silent),
+            ]),
           ]),
         ]),
       )
       .orderBy('created_at')
       .limit(500)
       .execute()
+  }
+
+  /**
+   * Processes that heartbeat since `silent`, less those of this host whose pid is gone: a
+   * process restarted after a crash recovers its predecessor's intents at once, without waiting
+   * for the heartbeat to age (other hosts' processes can only be judged by their heartbeat).
+   */
+  private async liveInstances(silent: string): Promise<string[]> {
+    const recent = await this.db.kysely
+      .selectFrom('ipam_instances')
+      .select(['instance_id', 'host', 'pid'])
+      .where('last_seen', '>=', silent)
+      .execute()
+    const here = hostname()
+    return recent
+      .filter((i) => i.host !== here || i.instance_id === this.instanceId || processExists(i.pid))
+      .map((i) => i.instance_id)
   }
 
   async countOpen(): Promise<number> {
@@ -157,5 +174,15 @@ export class Journal {
       .where('state', '!=', 'open')
       .where('updated_at', '<', before)
       .execute()
+  }
+}
+
+/** Whether a process of this host exists (EPERM: it does, owned by someone else). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
