@@ -15,6 +15,7 @@ import { registerAvailabilityRoutes } from './routes/availability-routes.ts'
 import { registerInfoRoutes } from './routes/info-routes.ts'
 import { registerIpamRoutes } from './routes/ipam-routes.ts'
 import { registerNetworkingRoutes } from './routes/networking-routes.ts'
+import { registerTagRoutes } from './routes/tag-routes.ts'
 import { registerWhoamiRoutes } from './routes/whoami-routes.ts'
 
 declare module 'fastify' {
@@ -175,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerInfoRoutes(app)
   registerNetworkingRoutes(app, options.services)
+  registerTagRoutes(app, options.services.tags)
   registerAvailabilityRoutes(app, options.services.availability)
   registerIpamRoutes(app, options.services.ipamAdmin)
   registerWhoamiRoutes(app)

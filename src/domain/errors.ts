@@ -60,6 +60,15 @@ export const Errors = {
     (id: string) => `Subnet pool ${id} could not be found.`,
   ),
 
+  // --- tags (standard-attr-tag: Neutron's tagging extension names the collection, not the type)
+  tagNotFound: make('TagNotFound', 404, (tag: string) => `Tag ${tag} could not be found.`),
+  tagResourceNotFound: make(
+    'TagResourceNotFound',
+    404,
+    (collection: string, id: string) => `Resource ${collection} ${id} could not be found.`,
+  ),
+  tagCreateNotSupported: make('HTTPNotFound', 404, () => 'not supported'),
+
   // --- conflicts
   networkInUse: make(
     'NetworkInUse',

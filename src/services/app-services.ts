@@ -7,6 +7,7 @@ import { NetworkService } from './network-service.ts'
 import { PortService } from './port-service.ts'
 import { SubnetPoolService } from './subnet-pool-service.ts'
 import { SubnetService } from './subnet-service.ts'
+import { TagService } from './tag-service.ts'
 
 /** Every service of the API, wired to one database and one IPAM driver. */
 export interface AppServices {
@@ -16,6 +17,7 @@ export interface AppServices {
   readonly subnets: SubnetService
   readonly subnetPools: SubnetPoolService
   readonly ports: PortService
+  readonly tags: TagService
   readonly availability: AvailabilityService
   readonly ipamAdmin: IpamAdminService
 }
@@ -33,6 +35,7 @@ export function createServices(db: Db, ipam: IpamDriver, options: ServiceOptions
     networks: new NetworkService(db, ipam, { physnetMtu: options.physnetMtu }),
     subnets: new SubnetService(db, ipam),
     subnetPools: new SubnetPoolService(db),
+    tags: new TagService(db),
     ports: new PortService(db, ipam, { baseMac: options.baseMac, dnsDomain: options.dnsDomain }),
     availability: new AvailabilityService(db),
     ipamAdmin: new IpamAdminService(db, ipam),

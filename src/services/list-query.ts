@@ -90,11 +90,17 @@ export function filterConditions(
   return { conditions, rest }
 }
 
+/**
+ * NOTE: the empty tag is a tag (`?tags=` matches it, as in Neutron). A list item is matched
+ * whole: an unescaped quote right after `[` or `,` only starts an item (inside a JSON string
+ * every quote is escaped), so the tag `a","b` does not match `b`.
+ */
 function tagCondition(attr: string, values: readonly string[]): Expression<SqlBool> {
-  const tags = values.flatMap((v) => v.split(',')).filter((t) => t !== '')
-  const has = tags.map(
-    (t) => sql<SqlBool>`tags like ${`%${likeLiteral(JSON.stringify(t))}%`} escape '!'`,
-  )
+  const tags = values.flatMap((v) => v.split(','))
+  const has = tags.map((t) => {
+    const item = likeLiteral(JSON.stringify(t))
+    return sql<SqlBool>`(tags like ${`[${item}%`} escape '!' or tags like ${`%,${item}%`} escape '!')`
+  })
   if (has.length === 0) return sql<SqlBool>`1 = 1`
   switch (attr) {
     case 'tags':

@@ -15,6 +15,17 @@ import { createResource, deleteEach, idOf, listResources, updateResource } from 
 import { NETWORK } from '../resource-kind.ts'
 import { findResource } from '../resolve.ts'
 import { run } from '../run.ts'
+import {
+  addTagFilterOptions,
+  addTagSetOptions,
+  addTagUnsetOptions,
+  applyTagSet,
+  applyTagUnset,
+  tagFilterQuery,
+  type TagFilterOptions,
+  type TagSetOptions,
+  type TagUnsetOptions,
+} from '../tags.ts'
 
 /** The fields of `network show`, named and ordered as openstack prints them. */
 export const NETWORK_FIELDS: readonly FieldSpec[] = [
@@ -86,12 +97,12 @@ interface NetworkAttrOptions {
   readonly providerSegment?: number
 }
 
-interface NetworkCreateOptions extends NetworkAttrOptions, ShowOutputOptions {
+interface NetworkCreateOptions extends NetworkAttrOptions, TagSetOptions, ShowOutputOptions {
   readonly project?: string
   readonly availabilityZoneHint?: readonly string[]
 }
 
-interface NetworkListOptions extends ListOutputOptions {
+interface NetworkListOptions extends ListOutputOptions, TagFilterOptions {
   readonly external?: boolean
   readonly internal?: boolean
   readonly long?: boolean
@@ -190,6 +201,7 @@ function registerCreate(network: Command): void {
       collect,
     )
   addAttrOptions(create, true)
+  addTagSetOptions(create, 'network', true)
   addShowOutputOptions(create)
   create.action(
     run(async ({ command, client, print }) => {
@@ -202,8 +214,9 @@ function registerCreate(network: Command): void {
       if (o.availabilityZoneHint !== undefined) {
         attrs.availability_zone_hints = [...o.availabilityZoneHint]
       }
-      const created = await createResource(await client(), NETWORK, attrs)
-      print(showOne(NETWORK_FIELDS, created, o))
+      const api = await client()
+      const created = await createResource(api, NETWORK, attrs)
+      print(showOne(NETWORK_FIELDS, await applyTagSet(api, NETWORK, created, o), o))
     }),
   )
 }
@@ -256,6 +269,7 @@ function registerList(network: Command): void {
       '--provider-segment <provider-segment>',
       'List networks according to VLAN ID for VLAN networks or Tunnel ID for GENEVE/GRE/VXLAN networks',
     )
+  addTagFilterOptions(list, 'networks')
   addListOutputOptions(list)
   list.action(
     run(async ({ command, client, print }) => {
@@ -279,6 +293,7 @@ function registerList(network: Command): void {
       if (o.providerSegment !== undefined) {
         query.push(['provider:segmentation_id', o.providerSegment])
       }
+      query.push(...tagFilterQuery(o))
       const networks = await listResources(await client(), NETWORK, query satisfies Query)
       print(showList(o.long === true ? LONG_COLUMNS : LIST_COLUMNS, networks, o))
     }),
@@ -298,10 +313,11 @@ function registerSet(network: Command): void {
     ['--no-share', 'Do not share the network between projects'],
   )
   addAttrOptions(set, false)
+  addTagSetOptions(set, 'network', false)
   addShowOutputOptions(set)
   set.action(
     run(async ({ command, client, print }) => {
-      const o = command.opts<NetworkAttrOptions & ShowOutputOptions>()
+      const o = command.opts<NetworkAttrOptions & TagSetOptions & ShowOutputOptions>()
       const [ref = ''] = command.args
       const api = await client()
       const found = await findResource(api, NETWORK, ref)
@@ -310,7 +326,25 @@ function registerSet(network: Command): void {
         Object.keys(attrs).length === 0
           ? found
           : await updateResource(api, NETWORK, idOf(found), attrs)
-      print(showOne(NETWORK_FIELDS, updated, o))
+      print(showOne(NETWORK_FIELDS, await applyTagSet(api, NETWORK, updated, o), o))
+    }),
+  )
+}
+
+function registerUnset(network: Command): void {
+  const unset = network
+    .command('unset')
+    .description('Unset network properties (prints the updated network)')
+    .argument('<network>', 'Network to modify (name or ID)')
+  addTagUnsetOptions(unset, 'network')
+  addShowOutputOptions(unset)
+  unset.action(
+    run(async ({ command, client, print }) => {
+      const o = command.opts<TagUnsetOptions & ShowOutputOptions>()
+      const [ref = ''] = command.args
+      const api = await client()
+      const found = await findResource(api, NETWORK, ref)
+      print(showOne(NETWORK_FIELDS, await applyTagUnset(api, NETWORK, found, o), o))
     }),
   )
 }
@@ -330,7 +364,7 @@ function registerShow(network: Command): void {
   )
 }
 
-/** `network create|delete|list|set|show`. */
+/** `network create|delete|list|set|show|unset`. */
 export function registerNetworkCommands(program: Command): Command {
   const network = program.command('network').description('Networks')
   registerCreate(network)
@@ -338,5 +372,6 @@ export function registerNetworkCommands(program: Command): Command {
   registerList(network)
   registerSet(network)
   registerShow(network)
+  registerUnset(network)
   return network
 }

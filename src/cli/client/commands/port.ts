@@ -17,6 +17,17 @@ import { createResource, deleteEach, idOf, listResources, updateResource } from 
 import { NETWORK, PORT, SUBNET } from '../resource-kind.ts'
 import { findId, findResource } from '../resolve.ts'
 import { run } from '../run.ts'
+import {
+  addTagFilterOptions,
+  addTagSetOptions,
+  addTagUnsetOptions,
+  applyTagSet,
+  applyTagUnset,
+  tagFilterQuery,
+  type TagFilterOptions,
+  type TagSetOptions,
+  type TagUnsetOptions,
+} from '../tags.ts'
 
 /** The fields of `port show`, named and ordered as openstack prints them. */
 export const PORT_FIELDS: readonly FieldSpec[] = [
@@ -108,24 +119,24 @@ interface PortAttrOptions {
   readonly extraDhcpOption?: readonly KeyValueSpec[]
 }
 
-interface PortCreateOptions extends PortAttrOptions, ShowOutputOptions {
+interface PortCreateOptions extends PortAttrOptions, TagSetOptions, ShowOutputOptions {
   readonly network: string
   readonly project?: string
 }
 
-interface PortSetOptions extends PortAttrOptions, ShowOutputOptions {
+interface PortSetOptions extends PortAttrOptions, TagSetOptions, ShowOutputOptions {
   readonly noBindingProfile?: boolean
   readonly noAllowedAddress?: boolean
 }
 
-interface PortUnsetOptions extends ShowOutputOptions {
+interface PortUnsetOptions extends TagUnsetOptions, ShowOutputOptions {
   readonly fixedIp?: readonly FixedIpSpec[]
   readonly allowedAddress?: readonly KeyValueSpec[]
   readonly bindingProfile?: readonly string[]
   readonly host?: boolean
 }
 
-interface PortListOptions extends ListOutputOptions {
+interface PortListOptions extends ListOutputOptions, TagFilterOptions {
   readonly deviceOwner?: string
   readonly host?: string
   readonly network?: string
@@ -270,6 +281,7 @@ function registerCreate(port: Command): void {
     ['--enable-port-security', 'Enable port security for this port (Default)'],
     ['--disable-port-security', 'Disable port security for this port'],
   )
+  addTagSetOptions(create, 'port', true)
   addShowOutputOptions(create)
   create.action(
     run(async ({ command, client, print }) => {
@@ -287,7 +299,7 @@ function registerCreate(port: Command): void {
       if (o.fixedIp !== undefined) attrs.fixed_ips = await fixedIps(api, o.fixedIp)
       else if (o.noFixedIp === true) attrs.fixed_ips = []
       const created = await createResource(api, PORT, attrs)
-      print(showOne(PORT_FIELDS, created, o))
+      print(showOne(PORT_FIELDS, await applyTagSet(api, PORT, created, o), o))
     }),
   )
 }
@@ -326,6 +338,7 @@ function registerList(port: Command): void {
       'Desired IP and/or subnet for filtering ports (name or ID): subnet=<subnet>,ip-address=<ip-address>,ip-substring=<ip-substring> (repeat option to set multiple fixed IP addresses)',
       keyValues([], ['subnet', 'ip-address', 'ip-substring']),
     )
+  addTagFilterOptions(list, 'ports')
   addListOutputOptions(list)
   list.action(
     run(async ({ command, client, print }) => {
@@ -350,6 +363,7 @@ function registerList(port: Command): void {
           query.push(['fixed_ips', `ip_address_substr=${spec['ip-substring']}`])
         }
       }
+      query.push(...tagFilterQuery(o))
       const ports = await listResources(api, PORT, query)
       print(showList(o.long === true ? LONG_COLUMNS : LIST_COLUMNS, ports, o))
     }),
@@ -399,6 +413,7 @@ function registerSet(port: Command): void {
     ['--enable-port-security', 'Enable port security for this port'],
     ['--disable-port-security', 'Disable port security for this port'],
   )
+  addTagSetOptions(set, 'port', false)
   addShowOutputOptions(set)
   set.action(
     run(async ({ command, client, print }) => {
@@ -436,7 +451,7 @@ function registerSet(port: Command): void {
         Object.keys(attrs).length === 0
           ? found
           : await updateResource(api, PORT, idOf(found), attrs)
-      print(showOne(PORT_FIELDS, updated, o))
+      print(showOne(PORT_FIELDS, await applyTagSet(api, PORT, updated, o), o))
     }),
   )
 }
@@ -468,6 +483,7 @@ function registerUnset(port: Command): void {
       'Desired allowed-address pair which should be removed from this port: ip-address=<ip-address>[,mac-address=<mac-address>] (without a MAC, the pair with that address; repeat option to unset multiple allowed-address pairs)',
       keyValues(['ip-address'], ['mac-address']),
     )
+  addTagUnsetOptions(unset, 'port')
   addShowOutputOptions(unset)
   unset.action(
     run(async ({ command, client, print }) => {
@@ -516,7 +532,7 @@ function registerUnset(port: Command): void {
         Object.keys(attrs).length === 0
           ? found
           : await updateResource(api, PORT, idOf(found), attrs)
-      print(showOne(PORT_FIELDS, updated, o))
+      print(showOne(PORT_FIELDS, await applyTagUnset(api, PORT, updated, o), o))
     }),
   )
 }

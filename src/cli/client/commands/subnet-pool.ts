@@ -14,6 +14,17 @@ import { createResource, deleteEach, idOf, listResources, updateResource } from 
 import { SUBNET_POOL } from '../resource-kind.ts'
 import { findResource } from '../resolve.ts'
 import { run } from '../run.ts'
+import {
+  addTagFilterOptions,
+  addTagSetOptions,
+  addTagUnsetOptions,
+  applyTagSet,
+  applyTagUnset,
+  tagFilterQuery,
+  type TagFilterOptions,
+  type TagSetOptions,
+  type TagUnsetOptions,
+} from '../tags.ts'
 
 /**
  * The fields of `subnet pool show`, named and ordered as openstack prints them. The prefix
@@ -67,13 +78,13 @@ interface PoolAttrOptions {
   readonly defaultQuota?: number
 }
 
-interface PoolCreateOptions extends PoolAttrOptions, ShowOutputOptions {
+interface PoolCreateOptions extends PoolAttrOptions, TagSetOptions, ShowOutputOptions {
   readonly project?: string
   readonly share?: boolean
   readonly noShare?: boolean
 }
 
-interface PoolListOptions extends ListOutputOptions {
+interface PoolListOptions extends ListOutputOptions, TagFilterOptions {
   readonly long?: boolean
   readonly share?: boolean
   readonly noShare?: boolean
@@ -145,6 +156,7 @@ function registerCreate(pool: Command): void {
     ['--share', 'Set this subnet pool as shared'],
     ['--no-share', 'Set this subnet pool as not shared'],
   )
+  addTagSetOptions(create, 'subnet pool', true)
   addShowOutputOptions(create)
   create.action(
     run(async ({ command, client, print }) => {
@@ -154,8 +166,9 @@ function registerCreate(pool: Command): void {
       if (o.share === true) attrs.shared = true
       if (o.noShare === true) attrs.shared = false
       if (o.project !== undefined) attrs.project_id = o.project
-      const created = await createResource(await client(), SUBNET_POOL, attrs)
-      print(showOne(SUBNET_POOL_FIELDS, created, o))
+      const api = await client()
+      const created = await createResource(api, SUBNET_POOL, attrs)
+      print(showOne(SUBNET_POOL_FIELDS, await applyTagSet(api, SUBNET_POOL, created, o), o))
     }),
   )
 }
@@ -192,6 +205,7 @@ function registerList(pool: Command): void {
   list
     .option('--project <project>', 'List subnet pools according to their project (ID)')
     .option('--name <name>', 'List only subnet pools of given name in output')
+  addTagFilterOptions(list, 'subnet pools')
   addListOutputOptions(list)
   list.action(
     run(async ({ command, client, print }) => {
@@ -203,6 +217,7 @@ function registerList(pool: Command): void {
       if (o.noDefault === true) query.push(['is_default', 'False'])
       if (o.project !== undefined) query.push(['project_id', o.project])
       if (o.name !== undefined) query.push(['name', o.name])
+      query.push(...tagFilterQuery(o))
       const found = await listResources(await client(), SUBNET_POOL, query)
       print(showList(o.long === true ? LONG_COLUMNS : LIST_COLUMNS, found, o))
     }),
@@ -216,10 +231,11 @@ function registerSet(pool: Command): void {
     .argument('<subnet-pool>', 'Subnet pool to modify (name or ID)')
     .option('--name <name>', 'Set subnet pool name')
   addAttrOptions(set, false)
+  addTagSetOptions(set, 'subnet pool', false)
   addShowOutputOptions(set)
   set.action(
     run(async ({ command, client, print }) => {
-      const o = command.opts<PoolAttrOptions & ShowOutputOptions>()
+      const o = command.opts<PoolAttrOptions & TagSetOptions & ShowOutputOptions>()
       const [ref = ''] = command.args
       const api = await client()
       const found = await findResource(api, SUBNET_POOL, ref)
@@ -233,7 +249,25 @@ function registerSet(pool: Command): void {
         Object.keys(attrs).length === 0
           ? found
           : await updateResource(api, SUBNET_POOL, idOf(found), attrs)
-      print(showOne(SUBNET_POOL_FIELDS, updated, o))
+      print(showOne(SUBNET_POOL_FIELDS, await applyTagSet(api, SUBNET_POOL, updated, o), o))
+    }),
+  )
+}
+
+function registerUnset(pool: Command): void {
+  const unset = pool
+    .command('unset')
+    .description('Unset subnet pool properties (prints the updated subnet pool)')
+    .argument('<subnet-pool>', 'Subnet pool to modify (name or ID)')
+  addTagUnsetOptions(unset, 'subnet pool')
+  addShowOutputOptions(unset)
+  unset.action(
+    run(async ({ command, client, print }) => {
+      const o = command.opts<TagUnsetOptions & ShowOutputOptions>()
+      const [ref = ''] = command.args
+      const api = await client()
+      const found = await findResource(api, SUBNET_POOL, ref)
+      print(showOne(SUBNET_POOL_FIELDS, await applyTagUnset(api, SUBNET_POOL, found, o), o))
     }),
   )
 }
@@ -253,7 +287,7 @@ function registerShow(pool: Command): void {
   )
 }
 
-/** `subnet pool create|delete|list|set|show`, under the `subnet` group. */
+/** `subnet pool create|delete|list|set|show|unset`, under the `subnet` group. */
 export function registerSubnetPoolCommands(subnet: Command): Command {
   const pool = subnet.command('pool').description('Subnet pools')
   registerCreate(pool)
@@ -261,5 +295,6 @@ export function registerSubnetPoolCommands(subnet: Command): Command {
   registerList(pool)
   registerSet(pool)
   registerShow(pool)
+  registerUnset(pool)
   return pool
 }

@@ -16,6 +16,17 @@ import { createResource, deleteEach, idOf, listResources, updateResource } from 
 import { NETWORK, SUBNET, SUBNET_POOL } from '../resource-kind.ts'
 import { findId, findResource } from '../resolve.ts'
 import { run } from '../run.ts'
+import {
+  addTagFilterOptions,
+  addTagSetOptions,
+  addTagUnsetOptions,
+  applyTagSet,
+  applyTagUnset,
+  tagFilterQuery,
+  type TagFilterOptions,
+  type TagSetOptions,
+  type TagUnsetOptions,
+} from '../tags.ts'
 
 /** The fields of `subnet show`, named and ordered as openstack prints them. */
 export const SUBNET_FIELDS: readonly FieldSpec[] = [
@@ -80,7 +91,7 @@ interface SubnetAttrOptions {
   readonly serviceType?: readonly string[]
 }
 
-interface SubnetCreateOptions extends SubnetAttrOptions, ShowOutputOptions {
+interface SubnetCreateOptions extends SubnetAttrOptions, TagSetOptions, ShowOutputOptions {
   readonly network: string
   readonly project?: string
   readonly subnetPool?: string
@@ -92,13 +103,13 @@ interface SubnetCreateOptions extends SubnetAttrOptions, ShowOutputOptions {
   readonly ipv6AddressMode?: string
 }
 
-interface SubnetSetOptions extends SubnetAttrOptions, ShowOutputOptions {
+interface SubnetSetOptions extends SubnetAttrOptions, TagSetOptions, ShowOutputOptions {
   readonly noAllocationPool?: boolean
   readonly noDnsNameservers?: boolean
   readonly noHostRoute?: boolean
 }
 
-interface SubnetUnsetOptions extends ShowOutputOptions {
+interface SubnetUnsetOptions extends TagUnsetOptions, ShowOutputOptions {
   readonly allocationPool?: Pairs
   readonly gateway?: boolean
   readonly dnsNameserver?: readonly string[]
@@ -106,7 +117,7 @@ interface SubnetUnsetOptions extends ShowOutputOptions {
   readonly serviceType?: readonly string[]
 }
 
-interface SubnetListOptions extends ListOutputOptions {
+interface SubnetListOptions extends ListOutputOptions, TagFilterOptions {
   readonly long?: boolean
   readonly ipVersion?: string
   readonly dhcp?: boolean
@@ -249,6 +260,7 @@ function registerCreate(subnet: Command): void {
     .requiredOption('--network <network>', 'Network this subnet belongs to (name or ID)')
     .option('--description <description>', 'Set subnet description')
   addCommonOptions(create, true)
+  addTagSetOptions(create, 'subnet', true)
   addShowOutputOptions(create)
   create.action(
     run(async ({ command, client, print }) => {
@@ -275,7 +287,7 @@ function registerCreate(subnet: Command): void {
       if (o.ipv6AddressMode !== undefined) attrs.ipv6_address_mode = o.ipv6AddressMode
       Object.assign(attrs, subnetAttrs(o, true))
       const created = await createResource(api, SUBNET, attrs)
-      print(showOne(SUBNET_FIELDS, created, o))
+      print(showOne(SUBNET_FIELDS, await applyTagSet(api, SUBNET, created, o), o))
     }),
   )
 }
@@ -331,6 +343,7 @@ function registerList(subnet: Command): void {
       '--subnet-pool <subnet-pool>',
       'List only subnets which belong to a given subnet pool in output (Name or ID)',
     )
+  addTagFilterOptions(list, 'subnets')
   addListOutputOptions(list)
   list.action(
     run(async ({ command, client, print }) => {
@@ -349,6 +362,7 @@ function registerList(subnet: Command): void {
       if (o.subnetPool !== undefined) {
         query.push(['subnetpool_id', await findId(api, SUBNET_POOL, o.subnetPool)])
       }
+      query.push(...tagFilterQuery(o))
       const subnets = await listResources(api, SUBNET, query)
       print(showList(o.long === true ? LONG_COLUMNS : LIST_COLUMNS, subnets, o))
     }),
@@ -374,6 +388,7 @@ function registerSet(subnet: Command): void {
     )
     .option('--description <description>', 'Set subnet description')
   addCommonOptions(set, false)
+  addTagSetOptions(set, 'subnet', false)
   addShowOutputOptions(set)
   set.action(
     run(async ({ command, client, print }) => {
@@ -400,7 +415,7 @@ function registerSet(subnet: Command): void {
         Object.keys(attrs).length === 0
           ? found
           : await updateResource(api, SUBNET, idOf(found), attrs)
-      print(showOne(SUBNET_FIELDS, updated, o))
+      print(showOne(SUBNET_FIELDS, await applyTagSet(api, SUBNET, updated, o), o))
     }),
   )
 }
@@ -454,6 +469,7 @@ function registerUnset(subnet: Command): void {
       'Service type to be removed from this subnet (repeat option to unset multiple service types)',
       collect,
     )
+  addTagUnsetOptions(unset, 'subnet')
   addShowOutputOptions(unset)
   unset.action(
     run(async ({ command, client, print }) => {
@@ -487,7 +503,7 @@ function registerUnset(subnet: Command): void {
         Object.keys(attrs).length === 0
           ? found
           : await updateResource(api, SUBNET, idOf(found), attrs)
-      print(showOne(SUBNET_FIELDS, updated, o))
+      print(showOne(SUBNET_FIELDS, await applyTagUnset(api, SUBNET, updated, o), o))
     }),
   )
 }
