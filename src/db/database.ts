@@ -80,6 +80,25 @@ function sqliteDialect(path: string): KyselyDialect {
   }
 }
 
+function postgresPool(
+  spec: Extract<ConnectionSpec, { dialect: 'postgres' | 'mysql' }>,
+  poolSize: number,
+): pg.Pool {
+  const pool = new pg.Pool({
+    host: spec.socketPath ?? spec.host,
+    port: spec.port,
+    user: spec.user,
+    password: spec.password,
+    database: spec.database,
+    max: poolSize,
+  })
+  // NOTE: an idle connection ended by the server (a restart, a failover, pg_terminate_backend)
+  // is an 'error' event; unheard, it would end the process. The pool has already dropped it,
+  // and the next query opens a new one.
+  pool.on('error', () => undefined)
+  return pool
+}
+
 /** Opens (and for SQLite creates) the database described by `spec`. Does not migrate. */
 export function openDatabase(spec: ConnectionSpec, options: OpenOptions = {}): Db {
   const poolSize = options.poolSize ?? 10
@@ -89,18 +108,7 @@ export function openDatabase(spec: ConnectionSpec, options: OpenOptions = {}): D
       dialect = sqliteDialect(spec.path)
       break
     case 'postgres':
-      dialect = new PostgresDialect({
-        pool: preparingPool(
-          new pg.Pool({
-            host: spec.socketPath ?? spec.host,
-            port: spec.port,
-            user: spec.user,
-            password: spec.password,
-            database: spec.database,
-            max: poolSize,
-          }),
-        ),
-      })
+      dialect = new PostgresDialect({ pool: preparingPool(postgresPool(spec, poolSize)) })
       break
     case 'mysql':
       dialect = new MysqlDialect({

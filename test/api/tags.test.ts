@@ -88,10 +88,6 @@ for (const backend of selectedBackends()) {
     })
     after(async () => {
       await server.close()
-      // NOTE: pg-pool's end() resolves before its clients' sockets are closed; after the
-      // concurrent test the pool holds many, and dropping the database at once (WITH FORCE)
-      // can kill one still closing, an uncaught 'error'. Let them close first.
-      await new Promise((r) => setTimeout(r, 250))
       await db.drop()
     })
 
