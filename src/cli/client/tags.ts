@@ -4,6 +4,10 @@ import { collect, plainFlag } from './options.ts'
 import type { JsonObject } from './parse-json.ts'
 import { getResource, idOf } from './resource-api.ts'
 import type { ResourceKind } from './resource-kind.ts'
+import { showOne, type FieldSpec } from './display.ts'
+import { addShowOutputOptions, type ShowOutputOptions } from './output/output-options.ts'
+import { findResource } from './resolve.ts'
+import { run } from './run.ts'
 
 /**
  * osc-lib's tag options (`osc_lib.utils.tags`) for create, set, unset and list, and the
@@ -137,4 +141,34 @@ export async function applyTagUnset(
   const wanted = new Set(o.allTag === true ? [] : currentTags(resource))
   for (const t of o.tag ?? []) wanted.delete(t)
   return replaceTags(client, kind, resource, wanted)
+}
+
+/**
+ * `<resource> unset --tag … | --all-tag` for resources whose only unsettable properties are
+ * their tags (networks, subnet pools): prints the updated resource.
+ */
+export function registerTagUnsetCommand(
+  parent: Command,
+  kind: ResourceKind,
+  fields: readonly FieldSpec[],
+  noun: string,
+): void {
+  const unset = parent
+    .command('unset')
+    .description(`Unset ${noun} properties (prints the updated ${noun})`)
+    .argument(
+      `<${noun.replace(/ /g, '-')}>`,
+      `${noun[0]?.toUpperCase() ?? ''}${noun.slice(1)} to modify (name or ID)`,
+    )
+  addTagUnsetOptions(unset, noun)
+  addShowOutputOptions(unset)
+  unset.action(
+    run(async ({ command, client, print }) => {
+      const o = command.opts<TagUnsetOptions & ShowOutputOptions>()
+      const [ref = ''] = command.args
+      const api = await client()
+      const found = await findResource(api, kind, ref)
+      print(showOne(fields, await applyTagUnset(api, kind, found, o), o))
+    }),
+  )
 }

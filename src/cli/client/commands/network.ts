@@ -18,13 +18,11 @@ import { run } from '../run.ts'
 import {
   addTagFilterOptions,
   addTagSetOptions,
-  addTagUnsetOptions,
   applyTagSet,
-  applyTagUnset,
+  registerTagUnsetCommand,
   tagFilterQuery,
   type TagFilterOptions,
   type TagSetOptions,
-  type TagUnsetOptions,
 } from '../tags.ts'
 
 /** The fields of `network show`, named and ordered as openstack prints them. */
@@ -331,24 +329,6 @@ function registerSet(network: Command): void {
   )
 }
 
-function registerUnset(network: Command): void {
-  const unset = network
-    .command('unset')
-    .description('Unset network properties (prints the updated network)')
-    .argument('<network>', 'Network to modify (name or ID)')
-  addTagUnsetOptions(unset, 'network')
-  addShowOutputOptions(unset)
-  unset.action(
-    run(async ({ command, client, print }) => {
-      const o = command.opts<TagUnsetOptions & ShowOutputOptions>()
-      const [ref = ''] = command.args
-      const api = await client()
-      const found = await findResource(api, NETWORK, ref)
-      print(showOne(NETWORK_FIELDS, await applyTagUnset(api, NETWORK, found, o), o))
-    }),
-  )
-}
-
 function registerShow(network: Command): void {
   const show = network
     .command('show')
@@ -372,6 +352,6 @@ export function registerNetworkCommands(program: Command): Command {
   registerList(network)
   registerSet(network)
   registerShow(network)
-  registerUnset(network)
+  registerTagUnsetCommand(network, NETWORK, NETWORK_FIELDS, 'network')
   return network
 }

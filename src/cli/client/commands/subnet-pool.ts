@@ -17,13 +17,11 @@ import { run } from '../run.ts'
 import {
   addTagFilterOptions,
   addTagSetOptions,
-  addTagUnsetOptions,
   applyTagSet,
-  applyTagUnset,
+  registerTagUnsetCommand,
   tagFilterQuery,
   type TagFilterOptions,
   type TagSetOptions,
-  type TagUnsetOptions,
 } from '../tags.ts'
 
 /**
@@ -254,24 +252,6 @@ function registerSet(pool: Command): void {
   )
 }
 
-function registerUnset(pool: Command): void {
-  const unset = pool
-    .command('unset')
-    .description('Unset subnet pool properties (prints the updated subnet pool)')
-    .argument('<subnet-pool>', 'Subnet pool to modify (name or ID)')
-  addTagUnsetOptions(unset, 'subnet pool')
-  addShowOutputOptions(unset)
-  unset.action(
-    run(async ({ command, client, print }) => {
-      const o = command.opts<TagUnsetOptions & ShowOutputOptions>()
-      const [ref = ''] = command.args
-      const api = await client()
-      const found = await findResource(api, SUBNET_POOL, ref)
-      print(showOne(SUBNET_POOL_FIELDS, await applyTagUnset(api, SUBNET_POOL, found, o), o))
-    }),
-  )
-}
-
 function registerShow(pool: Command): void {
   const show = pool
     .command('show')
@@ -295,6 +275,6 @@ export function registerSubnetPoolCommands(subnet: Command): Command {
   registerList(pool)
   registerSet(pool)
   registerShow(pool)
-  registerUnset(pool)
+  registerTagUnsetCommand(pool, SUBNET_POOL, SUBNET_POOL_FIELDS, 'subnet pool')
   return pool
 }
