@@ -116,7 +116,7 @@ describe(
       assert.match((await ranges.textContent()) ?? '', /not repaired automatically/i)
       assert.match(
         (await ranges.textContent()) ?? '',
-        /re-create the range in the IPAM system .* or delete the subnet/i,
+        /a repair run links each to its range .* define the range again in the IPAM system first, or delete the subnet/i,
       )
       // The range that still exists is no finding.
       assert.equal(await ranges.locator('tbody tr', { hasText: KEPT }).count(), 0)
