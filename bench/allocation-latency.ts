@@ -17,6 +17,7 @@ import { adminContext } from '../src/services/request-context.ts'
 import { freshDatabase, type Backend } from '../test/support/backends.ts'
 import { percentile } from './load.ts'
 import { printTable } from './report.ts'
+import { chunks } from '../src/db/chunks.ts'
 
 const SAMPLES = 200
 const MILLION = 1_000_000
@@ -68,8 +69,10 @@ async function populate(
       })
     }
     await inTransaction(db, async (tx) => {
-      await tx.insertInto('ports').values(ports).execute()
-      await tx.insertInto('ip_allocations').values(allocations).execute()
+      for (const chunk of chunks(ports)) await tx.insertInto('ports').values(chunk).execute()
+      for (const chunk of chunks(allocations)) {
+        await tx.insertInto('ip_allocations').values(chunk).execute()
+      }
     })
   }
   await inTransaction(db, async (tx) => {
