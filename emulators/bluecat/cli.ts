@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   COMMON_OPTIONS,
+  COMMON_PARSE_OPTIONS,
+  tlsOption,
+  tlsProblem,
   FAULTS_HELP,
   listOrNone,
   parseOrExplain,
@@ -49,14 +51,11 @@ export async function runFromCli(args: string[]): Promise<void> {
         args,
         strict: true,
         options: {
-          help: { type: 'boolean', short: 'h', default: false },
-          port: { type: 'string', default: '0' },
+          ...COMMON_PARSE_OPTIONS,
           username: { type: 'string' },
           password: { type: 'string' },
           configuration: { type: 'string', default: 'default' },
           'session-timeout': { type: 'string' },
-          'tls-key': { type: 'string' },
-          'tls-cert': { type: 'string' },
           block: { type: 'string', multiple: true, default: [] },
           network: { type: 'string', multiple: true, default: [] },
           view: { type: 'string' },
@@ -72,18 +71,15 @@ export async function runFromCli(args: string[]): Promise<void> {
   const port = portOf(values.port)
   const { username, password } = values
   const timeout = values['session-timeout']
-  const tlsKey = values['tls-key']
-  const tlsCert = values['tls-cert']
   let problem: string | undefined
   if (port === undefined) problem = `invalid --port ${values.port}`
   else if (username === undefined || password === undefined)
     problem = '--username and --password are required'
   else if (timeout !== undefined && !/^\d+$/.test(timeout))
     problem = '--session-timeout must be seconds'
-  else if ((tlsKey === undefined) !== (tlsCert === undefined))
-    problem = '--tls-key and --tls-cert go together'
   else if (values.zone.length > 0 && values.view === undefined)
     problem = '--zone needs --view (the DNS view holding the zones)'
+  else problem = tlsProblem(values)
   if (
     problem !== undefined ||
     port === undefined ||
@@ -99,9 +95,7 @@ export async function runFromCli(args: string[]): Promise<void> {
     password,
     configuration: values.configuration,
     ...(timeout === undefined ? {} : { sessionTimeoutSeconds: Number.parseInt(timeout, 10) }),
-    ...(tlsKey === undefined || tlsCert === undefined
-      ? {}
-      : { tls: { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } }),
+    ...tlsOption(values),
   })
   try {
     for (const block of values.block) emulator.state.addBlock(block)
@@ -132,7 +126,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       `configuration = ${values.configuration}`,
       ...(values.view === undefined ? [] : [`dns_view = ${values.view}`]),
       ...(values.zone[0] === undefined ? [] : [`dns_zone = ${values.zone[0]}`]),
-      ...(tlsCert === undefined ? [] : [`ssl_verify = ${tlsCert}`]),
+      ...(values['tls-cert'] === undefined ? [] : [`ssl_verify = ${values['tls-cert'] ?? ''}`]),
     ],
   })
   await untilStopped()

@@ -3,10 +3,12 @@
  * SIGTERM, optionally seeded with network containers, DNS zones and the standard extensible
  * attribute definitions.
  */
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   COMMON_OPTIONS,
+  COMMON_PARSE_OPTIONS,
+  tlsOption,
+  tlsProblem,
   FAULTS_HELP,
   listOrNone,
   parseOrExplain,
@@ -57,14 +59,11 @@ export async function runFromCli(args: string[]): Promise<void> {
       parseArgs({
         args,
         options: {
-          help: { type: 'boolean', short: 'h', default: false },
-          port: { type: 'string', default: '0' },
+          ...COMMON_PARSE_OPTIONS,
           username: { type: 'string', default: 'admin' },
           password: { type: 'string', default: 'infoblox' },
           'session-timeout': { type: 'string' },
           'max-results-cap': { type: 'string' },
-          'tls-key': { type: 'string' },
-          'tls-cert': { type: 'string' },
           'standard-eas': { type: 'boolean', default: false },
           container: { type: 'string', multiple: true, default: [] },
           zone: { type: 'string', multiple: true, default: [] },
@@ -97,10 +96,9 @@ export async function runFromCli(args: string[]): Promise<void> {
     usageError('--max-results-cap must be a non-negative number', USAGE)
     return
   }
-  const keyFile = values['tls-key']
-  const certFile = values['tls-cert']
-  if ((keyFile === undefined) !== (certFile === undefined)) {
-    usageError('--tls-key and --tls-cert go together', USAGE)
+  const tls = tlsProblem(values)
+  if (tls !== undefined) {
+    usageError(tls, USAGE)
     return
   }
   const emulator = await startInfobloxEmulator({
@@ -109,9 +107,7 @@ export async function runFromCli(args: string[]): Promise<void> {
     password: values.password,
     ...(timeout === undefined ? {} : { sessionTimeoutSeconds: timeout }),
     ...(cap === undefined ? {} : { maxResultsCap: cap }),
-    ...(keyFile === undefined || certFile === undefined
-      ? {}
-      : { tls: { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') } }),
+    ...tlsOption(values),
   })
   try {
     if (values['standard-eas']) emulator.state.addStandardEaDefinitions()
@@ -136,7 +132,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       `username = ${values.username}`,
       `password = ${values.password}`,
       ...(values.zone[0] === undefined ? [] : [`dns_zone = ${values.zone[0]}`]),
-      ...(certFile === undefined ? [] : [`ssl_verify = ${certFile}`]),
+      ...(values['tls-cert'] === undefined ? [] : [`ssl_verify = ${values['tls-cert']}`]),
     ],
   })
   await untilStopped()

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   COMMON_OPTIONS,
+  COMMON_PARSE_OPTIONS,
+  tlsOption,
+  tlsProblem,
   FAULTS_HELP,
   listOrNone,
   parseOrExplain,
@@ -48,16 +50,13 @@ export async function runFromCli(args: string[]): Promise<void> {
       parseArgs({
         args,
         options: {
-          help: { type: 'boolean', short: 'h', default: false },
-          port: { type: 'string', default: '0' },
+          ...COMMON_PARSE_OPTIONS,
           token: { type: 'string' },
           'token-version': { type: 'string' },
           'max-page-size': { type: 'string' },
           'enforce-unique': { type: 'boolean', default: false },
           vrf: { type: 'string' },
           container: { type: 'string', multiple: true, default: [] },
-          'tls-key': { type: 'string' },
-          'tls-cert': { type: 'string' },
         },
         strict: true,
       }).values,
@@ -71,8 +70,6 @@ export async function runFromCli(args: string[]): Promise<void> {
   const token = values.token
   const version = values['token-version']
   const maxPageSize = values['max-page-size']
-  const tlsKey = values['tls-key']
-  const tlsCert = values['tls-cert']
   let problem: string | undefined
   if (port === undefined) problem = `invalid --port ${values.port}`
   else if (token === undefined) problem = '--token is required'
@@ -80,8 +77,7 @@ export async function runFromCli(args: string[]): Promise<void> {
     problem = '--token-version must be 3 or 4'
   else if (maxPageSize !== undefined && !/^\d+$/.test(maxPageSize))
     problem = '--max-page-size must be a number'
-  else if ((tlsKey === undefined) !== (tlsCert === undefined))
-    problem = '--tls-key and --tls-cert go together'
+  else problem = tlsProblem(values)
   if (problem !== undefined || port === undefined || token === undefined) {
     usageError(problem ?? 'invalid options', USAGE)
     return
@@ -92,9 +88,7 @@ export async function runFromCli(args: string[]): Promise<void> {
     ...(version === undefined ? {} : { tokenVersion: version === '3' ? 3 : 4 }),
     ...(maxPageSize === undefined ? {} : { maxPageSize: Number.parseInt(maxPageSize, 10) }),
     enforceUnique: values['enforce-unique'],
-    ...(tlsKey === undefined || tlsCert === undefined
-      ? {}
-      : { tls: { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } }),
+    ...tlsOption(values),
   })
   try {
     const vrfId = values.vrf === undefined ? null : handle.state.addVrf({ name: values.vrf }).id
@@ -119,7 +113,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       `url = ${handle.url}`,
       `token = ${token}`,
       ...(values.vrf === undefined ? [] : [`vrf = ${values.vrf}`]),
-      ...(tlsCert === undefined ? [] : [`ssl_verify = ${tlsCert}`]),
+      ...(values['tls-cert'] === undefined ? [] : [`ssl_verify = ${values['tls-cert'] ?? ''}`]),
     ],
   })
   await untilStopped()

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   COMMON_OPTIONS,
+  COMMON_PARSE_OPTIONS,
+  tlsOption,
+  tlsProblem,
   FAULTS_HELP,
   listOrNone,
   parseOrExplain,
@@ -50,8 +52,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       parseArgs({
         args,
         options: {
-          help: { type: 'boolean', short: 'h', default: false },
-          port: { type: 'string', default: '0' },
+          ...COMMON_PARSE_OPTIONS,
           username: { type: 'string' },
           password: { type: 'string' },
           'app-id': { type: 'string' },
@@ -61,8 +62,6 @@ export async function runFromCli(args: string[]): Promise<void> {
           'token-ttl': { type: 'string' },
           security: { type: 'string' },
           'app-code': { type: 'string' },
-          'tls-key': { type: 'string' },
-          'tls-cert': { type: 'string' },
         },
         strict: true,
       }).values,
@@ -77,8 +76,6 @@ export async function runFromCli(args: string[]): Promise<void> {
   const port = portOf(values.port)
   const security = values.security
   const ttl = values['token-ttl']
-  const tlsKey = values['tls-key']
-  const tlsCert = values['tls-cert']
   let problem: string | undefined
   if (port === undefined) problem = `invalid --port ${values.port}`
   else if (username === undefined || password === undefined || appId === undefined)
@@ -91,8 +88,7 @@ export async function runFromCli(args: string[]): Promise<void> {
   )
     problem = '--security must be none, ssl_token or ssl_code'
   else if (ttl !== undefined && !/^\d+$/.test(ttl)) problem = '--token-ttl must be seconds'
-  else if ((tlsKey === undefined) !== (tlsCert === undefined))
-    problem = '--tls-key and --tls-cert go together'
+  else problem = tlsProblem(values)
   if (
     problem !== undefined ||
     port === undefined ||
@@ -115,9 +111,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       ? { security }
       : {}),
     ...(values['app-code'] === undefined ? {} : { appCode: values['app-code'] }),
-    ...(tlsKey === undefined || tlsCert === undefined
-      ? {}
-      : { tls: { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } }),
+    ...tlsOption(values),
   })
   try {
     for (const cidr of values.subnet)
@@ -145,7 +139,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       `app_id = ${appId}`,
       ...(byCode ? [`app_token = ${code}`] : [`username = ${username}`, `password = ${password}`]),
       `section = ${values.section}`,
-      ...(tlsCert === undefined ? [] : [`ssl_verify = ${tlsCert}`]),
+      ...(values['tls-cert'] === undefined ? [] : [`ssl_verify = ${values['tls-cert'] ?? ''}`]),
     ],
   })
   await untilStopped()

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 /**
  * What every `npm run emulator -- <vendor>` command shares: help on stdout (exit 0), mistakes as
  * one message plus the usage on stderr (exit 2, never a stack trace), the start banner, and the
@@ -21,6 +23,36 @@ export const FAULTS_HELP = `fault injection and call log (on the emulator's port
   GET  /__emulator/calls   the calls received (method, path, status)
   POST /__emulator/reset   no more faults, empty call log
   An outage (connection refused): stop the emulator; the state lives in memory only.`
+
+/** The `parseArgs` options every vendor takes (described by {@link COMMON_OPTIONS}). */
+export const COMMON_PARSE_OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false },
+  port: { type: 'string', default: '0' },
+  'tls-key': { type: 'string' },
+  'tls-cert': { type: 'string' },
+} as const
+
+/** The TLS options as given. */
+export interface TlsOptionValues {
+  readonly 'tls-key'?: string | undefined
+  readonly 'tls-cert'?: string | undefined
+}
+
+/** The mistake in --tls-key / --tls-cert, if any: they go together. */
+export function tlsProblem(values: TlsOptionValues): string | undefined {
+  return (values['tls-key'] === undefined) !== (values['tls-cert'] === undefined)
+    ? '--tls-key and --tls-cert go together'
+    : undefined
+}
+
+/** The emulator option serving HTTPS with the PEM files given (none: plain HTTP). */
+export function tlsOption(values: TlsOptionValues): { tls?: { key: string; cert: string } } {
+  const key = values['tls-key']
+  const cert = values['tls-cert']
+  return key === undefined || cert === undefined
+    ? {}
+    : { tls: { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') } }
+}
 
 /** Prints the usage on stdout (asked for with --help). */
 export function printUsage(usage: string): void {

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import {
   COMMON_OPTIONS,
+  COMMON_PARSE_OPTIONS,
+  tlsOption,
+  tlsProblem,
   FAULTS_HELP,
   listOrNone,
   parseOrExplain,
@@ -50,13 +52,10 @@ export async function runFromCli(args: string[]): Promise<void> {
         args,
         strict: true,
         options: {
-          help: { type: 'boolean', short: 'h', default: false },
-          port: { type: 'string', default: '0' },
+          ...COMMON_PARSE_OPTIONS,
           username: { type: 'string' },
           password: { type: 'string' },
           'reservation-ttl': { type: 'string' },
-          'tls-key': { type: 'string' },
-          'tls-cert': { type: 'string' },
           supernet: { type: 'string', multiple: true, default: [] },
           subnet: { type: 'string', multiple: true, default: [] },
         },
@@ -70,15 +69,12 @@ export async function runFromCli(args: string[]): Promise<void> {
   const port = portOf(values.port)
   const { username, password } = values
   const ttl = values['reservation-ttl']
-  const tlsKey = values['tls-key']
-  const tlsCert = values['tls-cert']
   let problem: string | undefined
   if (port === undefined) problem = `invalid --port ${values.port}`
   else if (username === undefined || password === undefined)
     problem = '--username and --password are required'
   else if (ttl !== undefined && !/^\d+$/.test(ttl)) problem = '--reservation-ttl must be seconds'
-  else if ((tlsKey === undefined) !== (tlsCert === undefined))
-    problem = '--tls-key and --tls-cert go together'
+  else problem = tlsProblem(values)
   if (
     problem !== undefined ||
     port === undefined ||
@@ -93,9 +89,7 @@ export async function runFromCli(args: string[]): Promise<void> {
     username,
     password,
     ...(ttl === undefined ? {} : { reservationTtlSeconds: Number.parseInt(ttl, 10) }),
-    ...(tlsKey === undefined || tlsCert === undefined
-      ? {}
-      : { tls: { key: readFileSync(tlsKey), cert: readFileSync(tlsCert) } }),
+    ...tlsOption(values),
   })
   try {
     for (const supernet of values.supernet) emulator.state.addSupernet(supernet)
@@ -118,7 +112,7 @@ export async function runFromCli(args: string[]): Promise<void> {
       `url = ${emulator.url}`,
       `username = ${username}`,
       `password = ${password}`,
-      ...(tlsCert === undefined ? [] : [`ssl_verify = ${tlsCert}`]),
+      ...(values['tls-cert'] === undefined ? [] : [`ssl_verify = ${values['tls-cert'] ?? ''}`]),
     ],
   })
   await untilStopped()
