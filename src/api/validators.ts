@@ -44,12 +44,18 @@ export function repr(v: unknown): string {
 /** In Unicode mode, a surrogate pair is one code point: only lone halves match. */
 const LONE_SURROGATE = /\p{Cs}/u
 
+/** One character written as two UTF-16 units. */
+const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g
+
 export function toStringValue(value: unknown, maxLength = 255): string {
   if (typeof value !== 'string') return fail(`${repr(value)} is not a valid string`)
   // NOTE: PostgreSQL refuses NUL in text and lone surrogates are not UTF-8: neither may be stored.
   if (value.includes('\u0000')) return fail('NUL characters are not allowed')
   if (LONE_SURROGATE.test(value)) return fail('the text is not valid Unicode (a lone surrogate)')
-  if (value.length > maxLength) return fail(`'${value}' exceeds maximum length of ${maxLength}`)
+  // NOTE: counted in characters (code points), as Python does, not UTF-16 units.
+  if (value.length > maxLength && value.replace(SURROGATE_PAIR, '_').length > maxLength) {
+    return fail(`'${value}' exceeds maximum length of ${maxLength}`)
+  }
   return value
 }
 
@@ -223,7 +229,8 @@ export function toDnsName(value: unknown): string {
 
 function dnsNameProblem(name: string): string | undefined {
   const trimmed = name.endsWith('.') ? name.slice(0, -1) : name
-  if (trimmed.length > FQDN_MAX) {
+  // NOTE: the stored name (with its dot) must fit the 255-character column too.
+  if (trimmed.length > FQDN_MAX || name.length > FQDN_MAX) {
     return `'${trimmed}' exceeds the ${FQDN_MAX} character FQDN limit`
   }
   const labels = trimmed.split('.')

@@ -55,6 +55,8 @@ function cachingSqlite(path: string): SqliteDatabase {
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = NORMAL')
   raw.pragma('foreign_keys = ON')
+  // NOTE: LIKE matches case as on PostgreSQL (tag filters and substring filters are exact).
+  raw.pragma('case_sensitive_like = ON')
   const cache = new Map<string, SqliteStatement>()
   return {
     close: () => raw.close(),

@@ -40,7 +40,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
     const failed = result.results?.find((r) => r.status === 'Error')
     const cause =
       result.error instanceof Error ? result.error.message : JSON.stringify(result.error)
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`)
+    const which =
+      failed === undefined ? 'database migration' : `database migration ${failed.migrationName}`
+    throw new Error(`${which} failed: ${cause}`)
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

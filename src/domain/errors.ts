@@ -227,6 +227,26 @@ export const Errors = {
       `Failed to create a duplicate ExtraDhcpOpt: for attribute(s) ['portid', 'optname', 'ipversion'] with value(s) ${portId}-${name}-${ipVersion}`,
   ),
 
+  // --- per-subnet limits (Neutron's max_dns_nameservers, max_subnet_host_routes)
+  dnsNameServersExhausted: make(
+    'DNSNameServersExhausted',
+    400,
+    (subnet: string, quota: number) =>
+      `Unable to complete operation for ${subnet}. The number of DNS nameservers exceeds the limit ${quota}.`,
+  ),
+  hostRoutesExhausted: make(
+    'HostRoutesExhausted',
+    400,
+    (subnet: string, quota: number) =>
+      `Unable to complete operation for ${subnet}. The number of host routes exceeds the limit ${quota}.`,
+  ),
+  valueTooLarge: make(
+    'HTTPBadRequest',
+    400,
+    (attribute: string, bytes: number, max: number) =>
+      `Invalid input for ${attribute}. Reason: it takes ${bytes} bytes as stored, more than the ${max} a row can hold.`,
+  ),
+
   // --- external IPAM
   ipamDriverError: make(
     'IpamDriverError',

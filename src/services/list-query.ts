@@ -46,7 +46,7 @@ export function filterConditions(
   const conditions: Expression<SqlBool>[] = []
   const rest = new Map<string, readonly string[]>()
   for (const [attr, values] of filters) {
-    if (attr.startsWith('tags') || attr.startsWith('not-tags')) {
+    if (isTagFilter(attr)) {
       conditions.push(tagCondition(attr, values))
       continue
     }
@@ -95,7 +95,14 @@ export function filterConditions(
  * whole: an unescaped quote right after `[` or `,` only starts an item (inside a JSON string
  * every quote is escaped), so the tag `a","b` does not match `b`.
  */
-function tagCondition(attr: string, values: readonly string[]): Expression<SqlBool> {
+const TAG_FILTERS = ['tags', 'tags-any', 'not-tags', 'not-tags-any'] as const
+type TagFilter = (typeof TAG_FILTERS)[number]
+
+function isTagFilter(attr: string): attr is TagFilter {
+  return (TAG_FILTERS as readonly string[]).includes(attr)
+}
+
+function tagCondition(attr: TagFilter, values: readonly string[]): Expression<SqlBool> {
   const tags = values.flatMap((v) => v.split(','))
   const has = tags.map((t) => {
     const item = likeLiteral(JSON.stringify(t))
@@ -109,7 +116,7 @@ function tagCondition(attr: string, values: readonly string[]): Expression<SqlBo
       return sql<SqlBool>`(${sql.join(has, sql` or `)})`
     case 'not-tags':
       return sql<SqlBool>`not (${sql.join(has, sql` and `)})`
-    default:
+    case 'not-tags-any':
       return sql<SqlBool>`not (${sql.join(has, sql` or `)})`
   }
 }

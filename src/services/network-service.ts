@@ -152,7 +152,7 @@ export class NetworkService {
 
   async update(ctx: RequestContext, id: string, input: NetworkUpdate): Promise<NetworkView> {
     return inTransaction(this.db, async (tx) => {
-      const row = await findVisibleNetwork(tx, ctx, id)
+      const row = await findVisibleNetwork(tx, ctx, id, true)
       requireOwner(ctx, row.project_id, 'update_network')
       for (const attr of ADMIN_ATTRIBUTES) {
         if (input[attr] !== undefined)

@@ -35,6 +35,7 @@ import {
   portView,
   storedAddressPairs,
   storedDhcpOpts,
+  storedJson,
   timestamp,
   type NetworkRow,
   type PortRow,
@@ -300,10 +301,13 @@ export class PortService {
       port_security_enabled: portSecurity ? 1 : 0,
       binding_host_id: input['binding:host_id'] ?? '',
       binding_vnic_type: input['binding:vnic_type'] ?? 'normal',
-      binding_profile: JSON.stringify(input['binding:profile'] ?? {}),
+      binding_profile: storedJson('binding:profile', input['binding:profile'] ?? {}),
       dns_name: input.dns_name ?? '',
       allowed_address_pairs: JSON.stringify(pairs),
-      extra_dhcp_opts: JSON.stringify(mergeDhcpOpts(id, [], input.extra_dhcp_opts ?? [])),
+      extra_dhcp_opts: storedJson(
+        'extra_dhcp_opts',
+        mergeDhcpOpts(id, [], input.extra_dhcp_opts ?? []),
+      ),
     }
     return { row, plan, macGiven: input.mac_address !== undefined }
   }
@@ -641,7 +645,8 @@ function updatedRow(row: PortRow, input: PortUpdate): PortRow {
   return {
     ...row,
     allowed_address_pairs: JSON.stringify(pairs),
-    extra_dhcp_opts: JSON.stringify(
+    extra_dhcp_opts: storedJson(
+      'extra_dhcp_opts',
       mergeDhcpOpts(row.id, storedDhcpOpts(row), input.extra_dhcp_opts ?? []),
     ),
     name: input.name ?? row.name,
@@ -658,7 +663,7 @@ function updatedRow(row: PortRow, input: PortUpdate): PortRow {
     binding_profile:
       input['binding:profile'] === undefined
         ? row.binding_profile
-        : JSON.stringify(input['binding:profile']),
+        : storedJson('binding:profile', input['binding:profile']),
     updated_at: timestamp(),
     revision_number: row.revision_number + 1,
   }

@@ -211,3 +211,22 @@ export function validateHostRoutes(version: 4 | 6, routes: readonly HostRouteVie
     }
   }
 }
+
+/** Neutron's defaults for `max_dns_nameservers` and `max_subnet_host_routes`. */
+const MAX_DNS_NAMESERVERS = 5
+const MAX_HOST_ROUTES = 20
+
+/**
+ * Neutron's per-subnet limits; `subnet` names it in the message ("new subnet" on create).
+ * @throws DNSNameServersExhausted, HostRoutesExhausted (400)
+ */
+export function checkSubnetLimits(
+  subnet: string,
+  nameservers: readonly string[] | undefined,
+  routes: readonly HostRouteView[] | undefined,
+): void {
+  if ((nameservers?.length ?? 0) > MAX_DNS_NAMESERVERS)
+    throw Errors.dnsNameServersExhausted(subnet, MAX_DNS_NAMESERVERS)
+  if ((routes?.length ?? 0) > MAX_HOST_ROUTES)
+    throw Errors.hostRoutesExhausted(subnet, MAX_HOST_ROUTES)
+}

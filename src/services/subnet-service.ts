@@ -33,6 +33,7 @@ import {
   poolViews,
   validateDhcpPrefix,
   validateHostRoutes,
+  checkSubnetLimits,
   validateIpv6Modes,
   validatePools,
   type AddressRange,
@@ -190,6 +191,7 @@ export class SubnetService {
     validateDhcpPrefix(cidr, enableDhcp)
     validateIpv6Modes(cidr, input.ipv6_ra_mode, input.ipv6_address_mode)
     validateHostRoutes(cidr.version, input.host_routes ?? [])
+    checkSubnetLimits('new subnet', input.dns_nameservers, input.host_routes)
     await checkNetworkAffinity(q, network.id, input.ip_version, input.subnetpool_id ?? null)
     await checkOverlap(q, network.id, cidr)
 
@@ -331,6 +333,7 @@ export class SubnetService {
         checkGatewayOutsidePools(cidr, gatewayIp ?? current.gateway, current.pools.intervals)
       }
       validateHostRoutes(cidr.version, input.host_routes ?? [])
+      checkSubnetLimits(row.id, input.dns_nameservers, input.host_routes)
       const enableDhcp = input.enable_dhcp ?? row.enable_dhcp === 1
       validateDhcpPrefix(cidr, enableDhcp)
       const next: SubnetRow = {

@@ -6,7 +6,7 @@ import { findVisiblePort } from './port-service.ts'
 import type { RequestContext } from './request-context.ts'
 import { findVisibleSubnetPool } from './subnet-pool-service.ts'
 import { findVisibleSubnet } from './subnet-service.ts'
-import { jsonColumn, timestamp } from './views.ts'
+import { jsonColumn, storedJson, timestamp } from './views.ts'
 
 /** The resources that carry tags, by collection: their table, URL segment and Neutron's name. */
 export type TaggableCollection = 'networks' | 'subnets' | 'subnetpools' | 'ports'
@@ -140,7 +140,7 @@ export class TagService {
       const row = await this.find(tx, ctx, collection, id, true)
       TAGGABLE[collection].requireWriter(ctx, row)
       const current = jsonColumn<string[]>(row.tags)
-      const tags = JSON.stringify(sorted(new Set(next(current))))
+      const tags = storedJson('tags', sorted(new Set(next(current))))
       if (tags === JSON.stringify(sorted(current))) return
       await tx
         .updateTable(collection)

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { Errors } from '../domain/errors.ts'
 import { dnsAssignment } from './dns-assignment.ts'
 import type { AddressPair, DhcpOpt } from './port-extras.ts'
 import type { NetworkTable, PortTable, SubnetPoolTable, SubnetTable } from '../db/schema.ts'
@@ -23,6 +24,20 @@ export function jsonColumn<T>(text: string): T {
 }
 
 /** Neutron's timestamp form: seconds precision, `Z`. */
+/** The most a TEXT column holds on MariaDB (the smallest of the three backends). */
+const MAX_STORED_BYTES = 65_535
+
+/**
+ * A value as the JSON text stored in a TEXT column.
+ * @throws HTTPBadRequest naming `attribute` when it would not fit on every backend
+ */
+export function storedJson(attribute: string, value: unknown): string {
+  const text = JSON.stringify(value)
+  const bytes = Buffer.byteLength(text)
+  if (bytes > MAX_STORED_BYTES) throw Errors.valueTooLarge(attribute, bytes, MAX_STORED_BYTES)
+  return text
+}
+
 export function timestamp(date = new Date()): string {
   return `${date.toISOString().slice(0, 19)}Z`
 }

@@ -538,5 +538,100 @@ for (const backend of selectedBackends()) {
       assert.equal(ports.status, 201, ports.text.slice(0, 300))
       assert.equal(ports.body.ports.length, 2000)
     })
+
+    test('updates racing tag changes on one network lose nothing (the row is locked)', async () => {
+      const made = await admin.post<{ network: { id: string } }>('/v2.0/networks', {
+        network: { name: 'race' },
+      })
+      const id = made.body.network.id
+      const n = 20
+      const answers = await Promise.all([
+        ...Array.from({ length: n }, (_, i) =>
+          admin.put(`/v2.0/networks/${id}/tags/u${String(i)}`, undefined),
+        ),
+        ...Array.from({ length: n }, (_, i) =>
+          admin.put(`/v2.0/networks/${id}`, { network: { description: `d${String(i)}` } }),
+        ),
+      ])
+      assert.deepEqual(
+        answers.map((a) => a.status).filter((s) => s >= 300),
+        [],
+      )
+      const after = await admin.get<{ network: { tags: string[]; revision_number: number } }>(
+        `/v2.0/networks/${id}`,
+      )
+      assert.equal(after.body.network.tags.length, n, JSON.stringify(after.body.network.tags))
+      assert.equal(after.body.network.revision_number, 1 + 2 * n)
+    })
+
+    test('values a row cannot hold, and Neutron’s per-subnet limits, are 400 on every database', async () => {
+      const fqdn = await admin.post<Err>('/v2.0/ports', {
+        port: { network_id: net, dns_name: `${'a'.repeat(63)}.`.repeat(4) },
+      })
+      assert.equal(fqdn.status, 400, fqdn.text)
+      assert.match(fqdn.body.NeutronError.message, /exceeds the 255 character FQDN limit/)
+      const profile = await admin.post<Err>('/v2.0/ports', {
+        port: { network_id: net, 'binding:profile': { blob: 'x'.repeat(100_000) } },
+      })
+      assert.equal(profile.status, 400, profile.text.slice(0, 200))
+      assert.match(profile.body.NeutronError.message, /binding:profile.*more than the 65535/)
+      const made = await admin.post<{ network: { id: string } }>('/v2.0/networks', {
+        network: { name: 'many-tags' },
+      })
+      const tags = await admin.put<Err>(`/v2.0/networks/${made.body.network.id}/tags`, {
+        tags: Array.from({ length: 10_000 }, (_, i) => `tag-${String(i)}`),
+      })
+      assert.equal(tags.status, 400, tags.text.slice(0, 200))
+      const servers = await admin.post<Err>('/v2.0/subnets', {
+        subnet: {
+          network_id: made.body.network.id,
+          ip_version: 4,
+          cidr: '10.95.0.0/24',
+          dns_nameservers: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'],
+        },
+      })
+      assert.equal(servers.status, 400)
+      assert.equal(servers.body.NeutronError.type, 'DNSNameServersExhausted')
+      assert.equal(
+        servers.body.NeutronError.message,
+        'Unable to complete operation for new subnet. The number of DNS nameservers exceeds the limit 5.',
+      )
+      const routes = await admin.post<Err>('/v2.0/subnets', {
+        subnet: {
+          network_id: made.body.network.id,
+          ip_version: 4,
+          cidr: '10.95.0.0/24',
+          host_routes: Array.from({ length: 21 }, (_, i) => ({
+            destination: `192.168.${String(i)}.0/24`,
+            nexthop: '10.95.0.1',
+          })),
+        },
+      })
+      assert.equal(routes.body.NeutronError.type, 'HostRoutesExhausted')
+    })
+
+    test('lengths count characters, not UTF-16 units; tag filters are exact names and exact case', async () => {
+      const emoji = await admin.post<{ network: { name: string } }>('/v2.0/networks', {
+        network: { name: '😀'.repeat(200) },
+      })
+      assert.equal(emoji.status, 201, emoji.text.slice(0, 200))
+      const tagged = await admin.post<{ network: { id: string } }>('/v2.0/networks', {
+        network: { name: 'cased' },
+      })
+      const id = tagged.body.network.id
+      await admin.put(`/v2.0/networks/${id}/tags`, { tags: ['Red'] })
+      const ids = async (query: string): Promise<string[]> =>
+        (
+          await admin.get<{ networks: { id: string }[] }>(`/v2.0/networks?${query}&fields=id`)
+        ).body.networks.map((n) => n.id)
+      assert.deepEqual(await ids('tags=Red'), [id])
+      // NOTE: MariaDB compares in its case-insensitive collation (docs/neutron-compatibility.md).
+      assert.deepEqual(await ids('tags=red'), backend === 'mariadb' ? [id] : [])
+      for (const wrong of ['tagsfoo=x', 'tags-all=x', 'tags%5B%5D=x']) {
+        const r = await admin.get<Err>(`/v2.0/networks?${wrong}`)
+        assert.equal(r.status, 400, `${wrong}: ${r.text.slice(0, 200)}`)
+        assert.match(r.body.NeutronError.message, /is invalid attribute for filtering/)
+      }
+    })
   })
 }
