@@ -783,9 +783,9 @@ function fixedIpCondition(values: readonly string[]): Expression<SqlBool> {
   const subnets = byKind.get('subnet_id')
   if (subnets !== undefined) parts.push(sql<SqlBool>`subnet_id in (${sql.join(subnets)})`)
   for (const s of byKind.get('ip_address_substr') ?? []) {
-    parts.push(
-      sql<SqlBool>`ip_address like ${`%${s.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`,
-    )
+    // NOTE: addresses are stored in canonical (lower-case) form; `FD00` finds `fd00::5` too.
+    const text = s.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)
+    parts.push(sql<SqlBool>`ip_address like ${`%${text}%`} escape '!'`)
   }
   return sql<SqlBool>`id in (select port_id from ip_allocations where ${sql.join(parts, sql` and `)})`
 }

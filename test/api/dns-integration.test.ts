@@ -79,6 +79,18 @@ for (const backend of selectedBackends()) {
           fqdn: 'host-fd00-93--1.openstacklocal.',
         },
       ])
+      // Substring filters on addresses match whatever the case (addresses are stored canonical).
+      for (const substring of ['10.93.0', 'FD00:93', '%']) {
+        const found = await api.get<{ ports: { id: string }[] }>(
+          `/v2.0/ports?fixed_ips=ip_address_substr%3D${encodeURIComponent(substring)}&fields=id`,
+        )
+        const expected = substring === '%' ? [] : [p.body.port.id]
+        assert.deepEqual(
+          found.body.ports.map((x) => x.id),
+          expected,
+          substring,
+        )
+      }
       const shown = await api.get<PortBody>(`/v2.0/ports/${p.body.port.id}?fields=dns_assignment`)
       assert.deepEqual(shown.body.port, { dns_assignment: p.body.port.dns_assignment })
     })
