@@ -50,7 +50,8 @@ export function filterConditions(
       conditions.push(tagCondition(attr, values))
       continue
     }
-    const spec = columns[attr]
+    // NOTE: own keys only: `constructor` or `__proto__` is an unknown filter, not Object's.
+    const spec = Object.hasOwn(columns, attr) ? columns[attr] : undefined
     if (spec === undefined) {
       rest.set(attr, values)
       continue
@@ -124,7 +125,7 @@ function tagCondition(attr: TagFilter, values: readonly string[]): Expression<Sq
 /** Sort keys with `id` appended as the final tie-breaker, validated against the column map. */
 export function sortKeys(columns: ColumnMap, sort: readonly SortKey[]): SortKey[] {
   for (const s of sort) {
-    if (columns[s.key] === undefined || columns[s.key]?.type === 'json-list') {
+    if (!Object.hasOwn(columns, s.key) || columns[s.key]?.type === 'json-list') {
       throw Errors.badRequest(`${s.key} is an invalid attribute for sort_keys`)
     }
   }

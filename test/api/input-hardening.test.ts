@@ -633,5 +633,22 @@ for (const backend of selectedBackends()) {
         assert.match(r.body.NeutronError.message, /is invalid attribute for filtering/)
       }
     })
+
+    test('filters, sort keys and fields named after Object’s own properties are unknown, not 500', async () => {
+      for (const query of ['constructor=1', '__proto__=1', 'toString=1', 'hasOwnProperty=1']) {
+        const r = await admin.get<Err>(`/v2.0/networks?${query}`)
+        assert.equal(r.status, 400, `${query}: ${r.text.slice(0, 200)}`)
+        assert.match(r.body.NeutronError.message, /is invalid attribute for filtering/)
+      }
+      for (const key of ['__proto__', 'constructor']) {
+        const r = await admin.get<Err>(`/v2.0/ports?sort_key=${key}&sort_dir=asc`)
+        assert.equal(r.status, 400, `${key}: ${r.text.slice(0, 200)}`)
+      }
+      const fields = await admin.get<{ networks: Record<string, unknown>[] }>(
+        '/v2.0/networks?fields=constructor&fields=id',
+      )
+      assert.equal(fields.status, 200)
+      assert.ok(fields.body.networks.every((n) => Object.keys(n).join() === 'id'))
+    })
   })
 }

@@ -33,7 +33,8 @@ export function shape<V extends object>(
   const visible = handlers.redact === undefined ? view : handlers.redact(ctx, view)
   if (fields === undefined) return visible
   const out: Record<string, unknown> = {}
-  for (const f of fields) if (f in visible) out[f] = (visible as Record<string, unknown>)[f]
+  for (const f of fields)
+    if (Object.hasOwn(visible, f)) out[f] = (visible as Record<string, unknown>)[f]
   return out as Partial<V>
 }
 
