@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { ROOT, XLOUD } from '../support/server.ts'
@@ -143,5 +144,30 @@ describe('xloud token', () => {
     assertNoStack(result)
     assert.equal(result.code, 2)
     assert.match(result.stderr, new RegExp(`${file}.*not valid JSON`))
+  })
+
+  test('a first start that cannot listen still shows the admin token it created', async () => {
+    const busy = createServer()
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done))
+    const port = (busy.address() as AddressInfo).port
+    try {
+      const state = mkdtempSync(join(tmpdir(), 'xloud-state-'))
+      const { dir, conf } = configDir(
+        `[DEFAULT]\nbind_port = ${String(port)}\nstate_path = ${state}\nauth_strategy = token\n`,
+      )
+      const result = await xloudIn(dir, ['serve', '--config-file', conf])
+      assert.notEqual(result.code, 0)
+      assert.match(result.stderr, /EADDRINUSE/)
+      const token = /\n {2}(xl-\S+)\n/.exec(result.stderr)?.[1]
+      assert.ok(token !== undefined, result.stderr)
+      const listed = await xloudIn(dir, ['token', 'list', '--config-file', conf, '-f', 'json'])
+      assert.equal(
+        (JSON.parse(listed.stdout) as unknown[]).length,
+        1,
+        'the token shown is the one kept',
+      )
+    } finally {
+      busy.close()
+    }
   })
 })

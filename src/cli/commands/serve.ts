@@ -97,7 +97,15 @@ export async function serve(configFile: string | undefined): Promise<void> {
       : config.DEFAULT.bind_host
     const url = `http://${host}:${config.DEFAULT.bind_port}`
     if (workers === 1) {
-      const server = await startServer(config, logger)
+      const server = await startServer(config, logger).catch((error: unknown) => {
+        // NOTE: the token is in the file already: shown now, or it would never be.
+        if (report.adminToken !== undefined) {
+          process.stderr.write(
+            `The service did not start, but an admin token was created in ${new TokenStore(config.token.token_file).path}; it is shown only now:\n\n  ${report.adminToken}\n\n`,
+          )
+        }
+        throw error
+      })
       process.stderr.write(`${describeStart(config, report.adminToken, server.url)}\n`)
       stopOnSignal(() => server.close())
       await reportIdentity(server.authenticator, logger)
