@@ -62,7 +62,11 @@ export function filterConditions(
         conditions.push(sql<SqlBool>`${ref} in (${sql.join(values)})`)
         break
       case 'int': {
-        const ints = values.map((v) => Number.parseInt(v, 10)).filter((n) => Number.isFinite(n))
+        // NOTE: Neutron converts filter values as it converts the attribute (convert_to_int).
+        const bad = values.find((v) => !/^\s*-?[0-9]+\s*$/.test(v))
+        if (bad !== undefined) throw Errors.invalidInput(`'${bad}' is not an integer`)
+        // Beyond what the column holds: matches nothing (and never reaches the database).
+        const ints = values.map((v) => Number.parseInt(v, 10)).filter((n) => Math.abs(n) < 2 ** 31)
         conditions.push(
           ints.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${ref} in (${sql.join(ints)})`,
         )

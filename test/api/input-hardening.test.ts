@@ -650,5 +650,22 @@ for (const backend of selectedBackends()) {
       assert.equal(fields.status, 200)
       assert.ok(fields.body.networks.every((n) => Object.keys(n).join() === 'id'))
     })
+
+    test('integer filters: not an integer is 400 InvalidInput; beyond 32 bits matches nothing', async () => {
+      const bad = await admin.get<Err>('/v2.0/networks?mtu=abc')
+      assert.equal(bad.status, 400, bad.text)
+      assert.equal(bad.body.NeutronError.type, 'InvalidInput')
+      assert.equal(
+        bad.body.NeutronError.message,
+        "Invalid input for operation: 'abc' is not an integer.",
+      )
+      const huge = await admin.get<{ networks: unknown[] }>(
+        '/v2.0/networks?mtu=99999999999999999999',
+      )
+      assert.equal(huge.status, 200, huge.text)
+      assert.deepEqual(huge.body.networks, [])
+      const ok = await admin.get<{ networks: unknown[] }>('/v2.0/networks?mtu=1450')
+      assert.ok(ok.body.networks.length > 0)
+    })
   })
 }
